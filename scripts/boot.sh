@@ -1,0 +1,43 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Boot the built kernel under the test bed's QEMU with a busybox initramfs
+# that runs guest/tests/* (and the series' selftests, when built).
+#   boot.sh [--interactive]   log: work/logs/boot.log
+. "$(dirname "$0")/lib.sh"
+
+interactive=0
+[ "${1:-}" = --interactive ] && interactive=1
+kernel=$BUILD/arch/x86/boot/bzImage
+[ -f "$kernel" ] || die "no kernel at $kernel (run 'make build')"
+need_cmd qemu-system-x86_64 qemu-system-x86
+[ -x /bin/busybox ] || die "missing /bin/busybox (run 'make setup' to install busybox-static)"
+
+root=$WORK/initramfs
+rm -rf "$root"
+mkdir -p "$root"/{bin,dev,proc,sys,tmp,tests}
+cp /bin/busybox "$root/bin/busybox"
+cp "$TOP/guest/init" "$root/init"
+cp "$TOP"/guest/tests/* "$root/tests/"
+# Selftests the series carries, built by scripts/selftests.sh.
+if [ -d "$WORK/selftests" ]; then
+	cp -a "$WORK"/selftests/. "$root/tests/"
+fi
+(cd "$root" && find . | sort | cpio -o -H newc --quiet | gzip -1) >"$WORK/initramfs.cpio.gz"
+
+mapfile -t qargs < <(grep -v '^#' "$TOP/config/qemu.args")
+cmdline="$(cat "$TOP/config/kernel.cmdline") kunit.enable=0 panic=-1 harness.interactive=$interactive"
+cmd=(qemu-system-x86_64 -nodefaults -m 2048 -no-reboot -nographic
+	-kernel "$kernel" -initrd "$WORK/initramfs.cpio.gz" -append "$cmdline"
+	"${qargs[@]}")
+mkdir -p "$LOGS"
+if [ "$interactive" = 1 ]; then
+	banner "booting (interactive; log: $LOGS/boot.log)"
+	"${cmd[@]}" -serial mon:stdio | tee "$LOGS/boot.log"
+else
+	banner "booting the test kernel with the initramfs (log: $LOGS/boot.log)"
+	timeout "${BOOT_TIMEOUT:-900}" "${cmd[@]}" -serial stdio </dev/null >"$LOGS/boot.log" 2>&1 ||
+		say "qemu exited with $? (timeout or crash); see $LOGS/boot.log"
+fi
+sed -n '/==== harness results begin ====/,/==== harness results end ====/p' "$LOGS/boot.log" |
+	sed '1d;$d' | tr -d '\r' >"$LOGS/guest-results.txt"
+[ -s "$LOGS/guest-results.txt" ] || die "the guest printed no results; see $LOGS/boot.log"

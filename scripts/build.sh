@@ -1,0 +1,33 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make build: configure the test kernel with kunit.py (the QEMU/VT-d config,
+# config/test.config and every .kunitconfig the series adds) and build it.
+. "$(dirname "$0")/lib.sh"
+
+need_tree
+need_space "$WORK" 8
+
+# The .kunitconfig files the series carries, plus the harness fragment.
+kunitconfigs() {
+	git -C "$LINUX" diff --name-only --diff-filter=AM base HEAD -- '*.kunitconfig' |
+		sed "s|^|$LINUX/|"
+	echo "$TOP/config/test.config"
+}
+
+args=(--build_dir="$BUILD" --qemu_config="$TOP/config/qemu_vtd.py")
+for k in $(kunitconfigs); do
+	args+=(--kunitconfig="$k")
+done
+mkdir -p "$BUILD" "$LOGS"
+# kunit.py writes .kunitconfig from the merged fragments; regenerate the
+# .config only when they changed, so that an edit rebuilds incrementally.
+cat $(kunitconfigs) "$TOP/config/qemu_vtd.py" | sha256sum >"$BUILD/.harness-kconfig.new"
+if ! cmp -s "$BUILD/.harness-kconfig.new" "$BUILD/.harness-kconfig" || [ ! -f "$BUILD/.config" ]; then
+	banner "configuring the test kernel ($BUILD/.config)"
+	(cd "$LINUX" && run_logged "$LOGS/config.log" python3 tools/testing/kunit/kunit.py config "${args[@]}")
+	mv "$BUILD/.harness-kconfig.new" "$BUILD/.harness-kconfig"
+fi
+
+banner "building the test kernel (log: $LOGS/build.log)"
+run_logged "$LOGS/build.log" make -C "$LINUX" O="$BUILD" ARCH=x86_64 -j"$JOBS" bzImage
+say "kernel: $BUILD/arch/x86/boot/bzImage ($(make -s -C "$LINUX" O="$BUILD" kernelrelease 2>/dev/null))"

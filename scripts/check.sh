@@ -1,0 +1,184 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make check: static checks on what the series touches, against the base.
+#   checkpatch --strict on every patch, every prefix builds with W=1 and no
+#   new warnings, sparse (C=2), coccinelle and kernel-doc add nothing.
+# Writes one "ok"/"not ok" line per check to work/logs/check-results.txt.
+. "$(dirname "$0")/lib.sh"
+
+need_tree
+# A second worktree, so the developer's is never checked out. It sits at
+# the same relative place to its build directory as work/linux to
+# work/build, so that ccache (CCACHE_BASEDIR=work) reuses the test build's
+# objects for every file a prefix does not change.
+BT=$WORK/bisect/linux
+BB=$WORK/bisect/build
+CL=$LOGS/check
+RES=$LOGS/check-results.txt
+mkdir -p "$CL"
+: >"$RES"
+
+result() { # result 0|1 NAME [DETAIL]
+	if [ "$1" = 0 ]; then
+		echo "ok - $2" >>"$RES"
+		say "ok: $2"
+	else
+		echo "not ok - $2${3:+ ($3)}" >>"$RES"
+		say "FAILED: $2${3:+ ($3)}"
+	fi
+}
+
+commits=$(git -C "$LINUX" rev-list --reverse base..HEAD)
+touched=$(git -C "$LINUX" diff --name-only base HEAD)
+touched_c=$(echo "$touched" | grep '\.c$' | grep -v '^tools/' || true)
+touched_src=$(echo "$touched" | grep -E '\.(c|h)$' | grep -v '^tools/' || true)
+
+# ---- checkpatch
+banner "checkpatch --strict on patches/"
+for p in "$TOP"/patches/*.patch; do
+	name=$(basename "$p")
+	case "$name" in *0000-cover-letter.patch) continue ;; esac
+	"$LINUX/scripts/checkpatch.pl" --strict --terse --show-types --no-summary \
+		--root="$LINUX" "$p" >"$CL/checkpatch-$name.log" 2>&1 || true
+	left=$(while IFS= read -r line; do
+		type=$(echo "$line" | sed -n 's/^[^:]*:[0-9]*: [A-Z]*:\([A-Z_]*\):.*/\1/p')
+		keep=1
+		while read -r glob etype _; do
+			[ -z "$glob" ] || [ "${glob#\#}" != "$glob" ] && continue
+			# shellcheck disable=SC2254
+			case "$name" in $glob) [ "$etype" = "$type" ] && keep=0 ;; esac
+		done <"$TOP/config/checkpatch-exceptions"
+		[ "$keep" = 1 ] && echo "$line"
+	done <"$CL/checkpatch-$name.log")
+	if [ -n "$left" ]; then
+		echo "$left" | sed 's/^/      /'
+		result 1 "checkpatch --strict $name" "$(echo "$left" | wc -l) reports, log $CL/checkpatch-$name.log"
+	else
+		result 0 "checkpatch --strict $name"
+	fi
+done
+
+# ---- the bisect worktree
+if [ ! -e "$BT/.git" ]; then
+	git -C "$LINUX" worktree prune
+	mkdir -p "$(dirname "$BT")"
+	git -C "$LINUX" worktree add -q --detach "$BT" base
+fi
+mkdir -p "$BB"
+[ -f "$BUILD/.config" ] || die "no test kernel configuration (run 'make build' first)"
+
+# Warnings of a build log on the given files, without line numbers (so that
+# a hunk above an old warning does not make it new).
+warnings_of() { # LOG FILES...
+	local log=$1
+	shift
+	for f in "$@"; do
+		grep -E "^(\.\./)*([^ ]*/)?$f:[0-9]+:[0-9]+: (warning|error)" "$log" || true
+	done | sed -E 's#^([^:]*/)?([^/:]*/?[^:]*):[0-9]+:[0-9]+:#\2:#' | sort -u
+}
+
+mk() { # LOG ARGS...: make in the bisect worktree
+	local log=$1
+	shift
+	run_progress "$log" make -C "$BT" O="$BB" ARCH=x86_64 -j"$JOBS" "$@"
+}
+
+objs_of() {
+	for f in "$@"; do [ -f "$BT/$f" ] && echo "${f%.c}.o"; done
+}
+
+# ---- base: baseline warnings of W=1, sparse, coccinelle and kernel-doc
+baseline() { # NAME: the baseline of one check at base
+	echo "$CL/base-$1.txt"
+}
+
+# build_prefix TAG FILES...: build the kernel at the current checkout with
+# the test configuration, then compile the given .c files again with W=1;
+# the log is $CL/build-TAG.log.
+build_prefix() {
+	local tag=$1 objs
+	shift
+	# The test configuration names the series' options; at base they are
+	# unknown and syncconfig drops them, so start from it every time.
+	cp "$BUILD/.config" "$BB/.config"
+	mk "$CL/build-$tag.log" bzImage || return 1
+	objs=$(objs_of "$@")
+	[ -z "$objs" ] && return 0
+	mk "$CL/build-$tag-w1.log" W=1 $objs || { cat "$CL/build-$tag-w1.log" >>"$CL/build-$tag.log"; return 1; }
+	cat "$CL/build-$tag-w1.log" >>"$CL/build-$tag.log"
+}
+
+git -C "$BT" checkout -q --detach base
+banner "base: build, and W=1 on the files the series touches (log: $CL/build-base.log)"
+build_prefix base $touched_c || die "the base does not build; log: $CL/build-base.log"
+warnings_of "$CL/build-base.log" $touched_src >"$(baseline w1)"
+
+static_checks() { # TAG: sparse, coccinelle, kernel-doc on the touched files at the current checkout
+	local tag=$1 objs s f
+	objs=$(objs_of $touched_c)
+	: >"$CL/sparse-$tag.log"
+	if [ -n "$objs" ]; then
+		mk "$CL/sparse-$tag.log" C=2 $objs || true
+	fi
+	warnings_of "$CL/sparse-$tag.log" $touched_src >"$CL/$tag-sparse.txt"
+	: >"$CL/cocci-$tag.log"
+	for s in "$BT"/scripts/coccinelle/*/*.cocci; do
+		for f in $touched_c; do
+			[ -f "$BT/$f" ] || continue
+			(cd "$BT" && spatch -D report --very-quiet --no-show-diff --no-includes \
+				--include-headers --cocci-file "$s" "$f" 2>/dev/null) |
+				sed -E "s#^([^:]*):[0-9]+:[0-9-]+:#\1: [$(basename "$s")]#" >>"$CL/cocci-$tag.log" || true
+		done
+	done
+	sort -u "$CL/cocci-$tag.log" >"$CL/$tag-cocci.txt"
+	: >"$CL/kdoc-$tag.log"
+	for f in $touched_src; do
+		[ -f "$BT/$f" ] && (cd "$BT" && scripts/kernel-doc -none "$f" >>"$CL/kdoc-$tag.log" 2>&1)
+	done
+	sed -E 's#:[0-9]+:#:#' "$CL/kdoc-$tag.log" | sort -u >"$CL/$tag-kdoc.txt"
+}
+
+banner "base: sparse, coccinelle, kernel-doc on the touched files"
+static_checks base
+
+# ---- every prefix of the series
+k=0
+ncommits=$(echo "$commits" | grep -c . || true)
+for c in $commits; do
+	k=$((k + 1))
+	subj=$(git -C "$LINUX" log -1 --format=%s "$c")
+	git -C "$BT" checkout -q --detach "$c"
+	banner "prefix $k/$ncommits: $subj"
+	mine=$(git -C "$LINUX" diff --name-only base "$c" | grep -E '\.(c|h)$' | grep -v '^tools/' || true)
+	if build_prefix "$k" $(echo "$mine" | grep '\.c$' || true); then
+		new=$(comm -13 "$(baseline w1)" <(warnings_of "$CL/build-$k.log" $mine))
+		if [ -n "$new" ]; then
+			echo "$new" | sed 's/^/      /'
+			result 1 "W=1 build of prefix $k ($subj): no new warnings" "log $CL/build-$k.log"
+		else
+			result 0 "W=1 build of prefix $k ($subj): no new warnings"
+		fi
+	else
+		tail -n 20 "$CL/build-$k.log" | sed 's/^/      /'
+		result 1 "W=1 build of prefix $k ($subj)" "build failed, log $CL/build-$k.log"
+	fi
+done
+
+if [ "$k" -gt 0 ]; then
+	banner "series: sparse, coccinelle, kernel-doc on the touched files"
+	static_checks head
+	for t in sparse cocci kdoc; do
+		new=$(comm -13 "$CL/base-$t.txt" "$CL/head-$t.txt")
+		if [ -n "$new" ]; then
+			echo "$new" | sed 's/^/      /'
+			result 1 "$t: nothing new on the touched files" "$(echo "$new" | wc -l) new, logs $CL/$t-*.log"
+		else
+			result 0 "$t: nothing new on the touched files"
+		fi
+	done
+fi
+git -C "$BT" checkout -q --detach base
+
+failed=$(grep -c '^not ok' "$RES" || true)
+banner "checks: $(grep -c '^ok' "$RES" || true) passed, $failed failed"
+[ "$failed" = 0 ]

@@ -1,0 +1,104 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers for the harness scripts. Source it; do not run it.
+set -euo pipefail
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+WORK=${WORK:-$TOP/work}
+LINUX=$WORK/linux
+BUILD=$WORK/build
+LOGS=$WORK/logs
+JOBS=${JOBS:-$(nproc)}
+# shellcheck source=../config/base.env
+. "$TOP/config/base.env"
+
+export CCACHE_DIR=$WORK/ccache
+export CCACHE_BASEDIR=$WORK
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
+export PATH=/usr/lib/ccache:$PATH
+# Reproducible builds: the same tree gives the same objects, so ccache hits.
+export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026'
+export KBUILD_BUILD_USER=harness KBUILD_BUILD_HOST=harness
+
+T0=${HARNESS_T0:-$(date +%s)}
+export HARNESS_T0=$T0
+
+elapsed() {
+	local s=$(($(date +%s) - T0))
+	printf '%d:%02d' $((s / 60)) $((s % 60))
+}
+
+banner() {
+	printf '\n==> [%s] %s\n' "$(elapsed)" "$*"
+}
+
+say() {
+	printf '    %s\n' "$*"
+}
+
+die() {
+	printf 'ERROR: %s\n' "$*" >&2
+	exit 1
+}
+
+# run_progress LOG CMD...: run CMD with its output in LOG, print a progress
+# line every 30 seconds, return its exit status.
+run_progress() {
+	local log=$1 pid rc=0 n=0
+	shift
+	mkdir -p "$(dirname "$log")"
+	"$@" >"$log" 2>&1 &
+	pid=$!
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 1
+		n=$((n + 1))
+		if [ $((n % 30)) -eq 0 ]; then
+			say "[$(elapsed)] ... $(tail -n 1 "$log" | cut -c1-100)"
+		fi
+	done
+	wait "$pid" || rc=$?
+	return "$rc"
+}
+
+# run_logged LOG CMD...: run_progress, and stop naming the log on failure.
+run_logged() {
+	local log=$1 rc=0
+	run_progress "$@" || rc=$?
+	if [ "$rc" -ne 0 ]; then
+		tail -n 25 "$log" >&2
+		shift
+		die "'$*' failed (exit $rc); full log: $log"
+	fi
+}
+
+need_root() {
+	[ "$(id -u)" -eq 0 ] || die "must run as root (apt-get installs packages); run it with sudo"
+}
+
+need_cmd() {
+	command -v "$1" >/dev/null 2>&1 || die "missing command '$1' (run 'make setup' to install $2)"
+}
+
+# need_space DIR GIB: fail early when the disk cannot take a kernel build.
+need_space() {
+	local dir=$1 gib=$2 avail
+	mkdir -p "$dir"
+	avail=$(df -Pk "$dir" | awk 'NR == 2 { print int($4 / 1048576) }')
+	[ "$avail" -ge "$gib" ] || die "not enough disk space in $dir: ${avail} GiB free, ${gib} GiB needed"
+}
+
+need_tree() {
+	[ -d "$LINUX/.git" ] || die "no kernel work tree at $LINUX (run 'make setup')"
+}
+
+# Identity used for commits in the work tree: the project repository's own.
+git_identity() {
+	GIT_NAME=$(git -C "$TOP" config user.name || true)
+	GIT_EMAIL=$(git -C "$TOP" config user.email || true)
+	[ -n "$GIT_NAME" ] && [ -n "$GIT_EMAIL" ] ||
+		die "the project repository has no git identity (git config user.name/user.email)"
+}
+
+series_hash() {
+	find "$TOP/patches" -maxdepth 1 -name '*.patch' -print0 | sort -z |
+		xargs -0 -r cat | sha256sum | cut -d' ' -f1
+}

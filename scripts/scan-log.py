@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Scan a kernel console log for what must fail a test run.
+
+WARNING, BUG, KASAN, lockdep, Oops and panic reports always count. DMAR
+faults count unless they fall inside a window that a test opened on purpose
+with a line containing "harness: expect DMAR fault begin" and closed with
+"harness: expect DMAR fault end". Prints one line per finding; exit status 1
+when there is any.
+"""
+import re
+import sys
+
+BAD = re.compile(r'(WARNING:|BUG:|KASAN:|UBSAN:|Kernel panic|Oops[: ]|'
+                 r'general protection fault|INFO: (possible|inconsistent|task .* blocked)|'
+                 r'DEBUG_LOCKS_WARN_ON|unreferenced object)')
+DMAR_FAULT = re.compile(r'DMAR: \[(DMA|INTR)|DMAR: DRHD: handling fault|'
+                        r'detected translation failure')
+# QEMU's own complaints (an invalidation-queue error, say) go to its stderr,
+# which the harness keeps in the same log.
+QEMU_ERR = re.compile(r'^qemu-system-x86_64: ')
+BEGIN = 'harness: expect DMAR fault begin'
+END = 'harness: expect DMAR fault end'
+
+
+def scan(path):
+    findings = []
+    expecting = 0
+    with open(path, errors='replace') as f:
+        for n, line in enumerate(f, 1):
+            line = line.rstrip('\r\n')
+            if BEGIN in line:
+                expecting += 1
+                continue
+            if END in line:
+                expecting = max(0, expecting - 1)
+                continue
+            if BAD.search(line):
+                findings.append((n, line))
+            elif DMAR_FAULT.search(line):
+                if not expecting:
+                    findings.append((n, line))
+            elif QEMU_ERR.search(line) or 'Invalidation Queue Error' in line:
+                findings.append((n, line))
+    return findings
+
+
+def main():
+    bad = 0
+    for path in sys.argv[1:]:
+        for n, line in scan(path):
+            print(f'{path}:{n}: {line.strip()}')
+            bad += 1
+    return 1 if bad else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
