@@ -17,7 +17,7 @@ help:
 	@echo "               last line: N passed, N failed"
 	@echo "  make setup   install packages, unpack the base into work/linux, apply patches/"
 	@echo "  make export  write patches/ again from work/linux's commits (base..HEAD)"
-	@echo "  make build   configure and build the test kernel (work/build)"
+	@echo "  make build   configure and build the test kernel (work/linux/.build)"
 	@echo "  make kunit   run the KUnit suites under QEMU (after build)"
 	@echo "  make boot    boot the initramfs with the guest tests (after build)"
 	@echo "  make check   checkpatch, per-prefix W=1 builds, sparse, coccinelle, kernel-doc"
@@ -48,7 +48,7 @@ run: build
 	@$(S)/run.sh
 
 clean:
-	rm -rf work/build work/build-bisect work/logs work/initramfs work/initramfs.cpio.gz
+	rm -rf work/linux/.build work/bisect work/logs work/initramfs work/initramfs.cpio.gz
 
 Makefile: ;
 

@@ -2,11 +2,20 @@
 # SPDX-License-Identifier: GPL-2.0
 # Boot the built kernel under the test bed's QEMU with a busybox initramfs
 # that runs guest/tests/* (and the series' selftests, when built).
-#   boot.sh [--interactive]   log: work/logs/boot.log
+#   boot.sh [--demo] [--interactive]   log: work/logs/boot.log
+# --demo (make run) also runs the KUnit suites in this boot and the
+# demonstration in guest/demo, which shows what they did.
 . "$(dirname "$0")/lib.sh"
 
 interactive=0
-[ "${1:-}" = --interactive ] && interactive=1
+demo=0
+for a in "$@"; do
+	case "$a" in
+	--interactive) interactive=1 ;;
+	--demo) demo=1 ;;
+	*) die "boot.sh: unknown option $a" ;;
+	esac
+done
 kernel=$BUILD/arch/x86/boot/bzImage
 [ -f "$kernel" ] || die "no kernel at $kernel (run 'make build')"
 need_cmd qemu-system-x86_64 qemu-system-x86
@@ -18,6 +27,7 @@ mkdir -p "$root"/{bin,dev,proc,sys,tmp,tests}
 cp /bin/busybox "$root/bin/busybox"
 cp "$TOP/guest/init" "$root/init"
 cp "$TOP"/guest/tests/* "$root/tests/"
+[ "$demo" = 1 ] && cp "$TOP"/guest/demo/* "$root/tests/"
 # Selftests the series carries, built by scripts/selftests.sh.
 if [ -d "$WORK/selftests" ]; then
 	cp -a "$WORK"/selftests/. "$root/tests/"
@@ -25,7 +35,7 @@ fi
 (cd "$root" && find . | sort | cpio -o -H newc --quiet | gzip -1) >"$WORK/initramfs.cpio.gz"
 
 mapfile -t qargs < <(grep -v '^#' "$TOP/config/qemu.args")
-cmdline="$(cat "$TOP/config/kernel.cmdline") kunit.enable=0 panic=-1 harness.interactive=$interactive"
+cmdline="$(cat "$TOP/config/kernel.cmdline") kunit.enable=$demo panic=-1 harness.interactive=$interactive"
 cmd=(qemu-system-x86_64 -nodefaults -m 2048 -no-reboot -nographic
 	-kernel "$kernel" -initrd "$WORK/initramfs.cpio.gz" -append "$cmdline"
 	"${qargs[@]}")

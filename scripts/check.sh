@@ -7,12 +7,11 @@
 . "$(dirname "$0")/lib.sh"
 
 need_tree
-# A second worktree, so the developer's is never checked out. It sits at
-# the same relative place to its build directory as work/linux to
-# work/build, so that ccache (CCACHE_BASEDIR=work) reuses the test build's
-# objects for every file a prefix does not change.
+# A second worktree, so the developer's is never checked out. Its build
+# directory sits inside it as the test build's does (see lib.sh), so ccache
+# reuses the test build's objects for every file a prefix does not change.
 BT=$WORK/bisect/linux
-BB=$WORK/bisect/build
+BB=$BT/.build
 CL=$LOGS/check
 RES=$LOGS/check-results.txt
 mkdir -p "$CL"
@@ -48,7 +47,7 @@ for p in "$TOP"/patches/*.patch; do
 			# shellcheck disable=SC2254
 			case "$name" in $glob) [ "$etype" = "$type" ] && keep=0 ;; esac
 		done <"$TOP/config/checkpatch-exceptions"
-		[ "$keep" = 1 ] && echo "$line"
+		if [ "$keep" = 1 ]; then echo "$line"; fi
 	done <"$CL/checkpatch-$name.log")
 	if [ -n "$left" ]; then
 		echo "$left" | sed 's/^/      /'
@@ -114,7 +113,7 @@ build_prefix base $touched_c || die "the base does not build; log: $CL/build-bas
 warnings_of "$CL/build-base.log" $touched_src >"$(baseline w1)"
 
 static_checks() { # TAG: sparse, coccinelle, kernel-doc on the touched files at the current checkout
-	local tag=$1 objs s f
+	local tag=$1 objs s f files
 	objs=$(objs_of $touched_c)
 	: >"$CL/sparse-$tag.log"
 	if [ -n "$objs" ]; then
@@ -122,14 +121,16 @@ static_checks() { # TAG: sparse, coccinelle, kernel-doc on the touched files at 
 	fi
 	warnings_of "$CL/sparse-$tag.log" $touched_src >"$CL/$tag-sparse.txt"
 	: >"$CL/cocci-$tag.log"
-	for s in "$BT"/scripts/coccinelle/*/*.cocci; do
-		for f in $touched_c; do
-			[ -f "$BT/$f" ] || continue
+	# What "make coccicheck MODE=report" runs, on the touched files only.
+	files=$(for f in $touched_c; do [ -f "$BT/$f" ] && echo "$f"; done)
+	if [ -n "$files" ]; then
+		for s in "$BT"/scripts/coccinelle/*/*.cocci; do
+			# shellcheck disable=SC2086
 			(cd "$BT" && spatch -D report --very-quiet --no-show-diff --no-includes \
-				--include-headers --cocci-file "$s" "$f" 2>/dev/null) |
+				--include-headers --cocci-file "$s" $files 2>/dev/null) |
 				sed -E "s#^([^:]*):[0-9]+:[0-9-]+:#\1: [$(basename "$s")]#" >>"$CL/cocci-$tag.log" || true
 		done
-	done
+	fi
 	sort -u "$CL/cocci-$tag.log" >"$CL/$tag-cocci.txt"
 	: >"$CL/kdoc-$tag.log"
 	for f in $touched_src; do

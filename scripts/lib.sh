@@ -5,7 +5,11 @@ set -euo pipefail
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 WORK=${WORK:-$TOP/work}
 LINUX=$WORK/linux
-BUILD=$WORK/build
+# Build directories sit inside their source trees (hidden, so git ignores
+# them): the kernel then uses srctree=.. and the compiler command lines do
+# not depend on where the tree is, so ccache shares objects between the
+# test build and the per-prefix builds of make check.
+BUILD=$LINUX/.build
 LOGS=$WORK/logs
 JOBS=${JOBS:-$(nproc)}
 # shellcheck source=../config/base.env
@@ -14,7 +18,8 @@ JOBS=${JOBS:-$(nproc)}
 export CCACHE_DIR=$WORK/ccache
 export CCACHE_BASEDIR=$WORK
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
-export PATH=/usr/lib/ccache:$PATH
+# Debian's python3 (with python3-ply for checkpatch's spdxcheck) before any other.
+export PATH=/usr/lib/ccache:/usr/bin:$PATH
 # Reproducible builds: the same tree gives the same objects, so ccache hits.
 export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026'
 export KBUILD_BUILD_USER=harness KBUILD_BUILD_HOST=harness

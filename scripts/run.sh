@@ -5,11 +5,11 @@
 # shell in the guest; otherwise exit with the result.
 . "$(dirname "$0")/lib.sh"
 
-rm -f "$LOGS/kunit.json" "$LOGS/check-results.txt"
+rm -f "$LOGS/kunit.json" "$LOGS/kunit.log" "$LOGS/check-results.txt"
 if [ -t 0 ] && [ -t 1 ]; then
-	"$TOP/scripts/boot.sh" --interactive
+	"$TOP/scripts/boot.sh" --demo --interactive
 else
-	"$TOP/scripts/boot.sh"
+	"$TOP/scripts/boot.sh" --demo
 	banner "what the guest showed"
 	sed 's/^/    /' "$LOGS/guest-results.txt"
 fi
