@@ -5,7 +5,7 @@
 # shell in the guest; otherwise exit with the result.
 . "$(dirname "$0")/lib.sh"
 
-rm -f "$LOGS/kunit.json" "$LOGS/kunit.log" "$LOGS/check-results.txt"
+rm -f "$LOGS/kunit.json" "$LOGS/kunit.log" "$LOGS/kunit-console.log" "$LOGS/check-results.txt"
 if [ -t 0 ] && [ -t 1 ]; then
 	"$TOP/scripts/boot.sh" --demo --interactive
 else

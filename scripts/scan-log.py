@@ -4,8 +4,8 @@
 
 WARNING, BUG, KASAN, lockdep, Oops and panic reports always count. DMAR
 faults count unless they fall inside a window that a test opened on purpose
-with a line containing "harness: expect DMAR fault begin" and closed with
-"harness: expect DMAR fault end". Prints one line per finding; exit status 1
+with a line containing "expected DMAR faults: begin" and closed with
+"expected DMAR faults: end". Prints one line per finding; exit status 1
 when there is any.
 """
 import re
@@ -15,12 +15,13 @@ BAD = re.compile(r'(WARNING:|BUG:|KASAN:|UBSAN:|Kernel panic|Oops[: ]|'
                  r'general protection fault|INFO: (possible|inconsistent|task .* blocked)|'
                  r'DEBUG_LOCKS_WARN_ON|unreferenced object)')
 DMAR_FAULT = re.compile(r'DMAR: \[(DMA|INTR)|DMAR: DRHD: handling fault|'
-                        r'detected translation failure')
+                        r'detected translation failure|'
+                        r'fault is not recorded due to compression of faults')
 # QEMU's own complaints (an invalidation-queue error, say) go to its stderr,
 # which the harness keeps in the same log.
 QEMU_ERR = re.compile(r'^qemu-system-x86_64: ')
-BEGIN = 'harness: expect DMAR fault begin'
-END = 'harness: expect DMAR fault end'
+BEGIN = 'expected DMAR faults: begin'
+END = 'expected DMAR faults: end'
 
 
 def scan(path):

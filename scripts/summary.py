@@ -58,9 +58,12 @@ if os.path.exists(guest):
             failed += 1
             failures.append(program + ': ' + line.strip())
 
-for log in ('kunit.log', 'boot.log'):
+for log, ran in (('kunit-console.log', 'kunit.json'), ('boot.log', 'boot.log')):
     path = os.path.join(logs, log)
     if not os.path.exists(path):
+        if os.path.exists(os.path.join(logs, ran)):
+            failed += 1
+            failures.append('kernel log %s: missing, nothing was scanned' % log)
         continue
     scan = subprocess.run([os.path.join(top, 'scripts/scan-log.py'), path],
                           capture_output=True, text=True)

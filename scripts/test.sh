@@ -7,7 +7,7 @@
 
 "$TOP/scripts/setup.sh"
 "$TOP/scripts/build.sh"
-rm -f "$LOGS"/kunit.json "$LOGS"/kunit.log "$LOGS"/boot.log "$LOGS"/guest-results.txt \
+rm -f "$LOGS"/kunit.json "$LOGS"/kunit.log "$LOGS"/kunit-console.log "$LOGS"/boot.log "$LOGS"/guest-results.txt \
 	"$LOGS"/check-results.txt
 "$TOP/scripts/kunit.sh" || true
 "$TOP/scripts/boot.sh" || true
