@@ -1,16 +1,18 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # make build: configure the test kernel with kunit.py (the QEMU/VT-d config,
-# config/test.config and every .kunitconfig the series adds) and build it.
+# config/test.config, every .kunitconfig and selftest config the series
+# adds) and build it, then build the series' selftests for the guest.
 . "$(dirname "$0")/lib.sh"
 
 need_tree
 need_space "$WORK" 8
 
-# The .kunitconfig files the series carries, plus the harness fragment.
+# The .kunitconfig files and selftest configs the series carries, plus the
+# harness fragment.
 kunitconfigs() {
-	git -C "$LINUX" diff --name-only --diff-filter=AM base HEAD -- '*.kunitconfig' |
-		sed "s|^|$LINUX/|"
+	git -C "$LINUX" diff --name-only --diff-filter=AM base HEAD -- '*.kunitconfig' \
+		'tools/testing/selftests/*/config' | sed "s|^|$LINUX/|"
 	echo "$TOP/config/test.config"
 }
 
@@ -31,3 +33,4 @@ fi
 banner "building the test kernel (log: $LOGS/build.log)"
 run_logged "$LOGS/build.log" make -C "$LINUX" O="$BUILD" ARCH=x86_64 -j"$JOBS" bzImage
 say "kernel: $BUILD/arch/x86/boot/bzImage ($(make -s -C "$LINUX" O="$BUILD" kernelrelease 2>/dev/null))"
+"$TOP/scripts/selftests.sh"

@@ -57,6 +57,24 @@ for p in "$TOP"/patches/*.patch; do
 	fi
 done
 
+# ---- every file the series adds has a maintainer
+banner "get_maintainer.pl on the files the series adds"
+# Every new file needs a MAINTAINERS entry that covers it.
+orphans=""
+for f in $(git -C "$LINUX" diff --name-only --diff-filter=A base HEAD); do
+	# A section of its own, not just the catch-all "THE REST".
+	if ! (cd "$LINUX" && perl scripts/get_maintainer.pl --no-git --no-git-fallback \
+		--sections -f "$f" 2>/dev/null) | grep -v -e '^[A-Z]:' -e '^$' -e '^THE REST$' |
+		grep -q .; then
+		orphans="$orphans $f"
+	fi
+done
+if [ -n "$orphans" ]; then
+	result 1 "get_maintainer.pl names a maintainer for every added file" "none for:$orphans"
+else
+	result 0 "get_maintainer.pl names a maintainer for every added file"
+fi
+
 # ---- the bisect worktree
 if [ ! -e "$BT/.git" ]; then
 	git -C "$LINUX" worktree prune
@@ -82,8 +100,14 @@ mk() { # LOG ARGS...: make in the bisect worktree
 	run_progress "$log" make -C "$BT" O="$BB" ARCH=x86_64 -j"$JOBS" "$@"
 }
 
+# The objects kbuild made of the given .c files at the current checkout:
+# a .c file that another one #includes (a KUnit suite reaching static
+# functions) is checked through the object that includes it.
 objs_of() {
-	for f in "$@"; do [ -f "$BT/$f" ] && echo "${f%.c}.o"; done
+	for f in "$@"; do
+		[ -f "$BT/$f" ] && [ -f "$BB/${f%.c}.o" ] && echo "${f%.c}.o"
+	done
+	return 0
 }
 
 # ---- base: baseline warnings of W=1, sparse, coccinelle and kernel-doc
