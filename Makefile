@@ -48,7 +48,7 @@ run: build
 	@$(S)/run.sh
 
 clean:
-	rm -rf work/linux/.build work/bisect work/logs work/initramfs work/initramfs.cpio.gz
+	rm -rf work/linux/.build work/bisect work/check-cache work/logs work/initramfs work/initramfs.cpio.gz
 
 Makefile: ;
 

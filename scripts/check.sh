@@ -28,6 +28,7 @@ result() { # result 0|1 NAME [DETAIL]
 }
 
 commits=$(git -C "$LINUX" rev-list --reverse base..HEAD)
+head=$(git -C "$LINUX" rev-parse HEAD)
 touched=$(git -C "$LINUX" diff --name-only base HEAD)
 touched_c=$(echo "$touched" | grep '\.c$' | grep -v '^tools/' || true)
 touched_src=$(echo "$touched" | grep -E '\.(c|h)$' | grep -v '^tools/' || true)
@@ -131,10 +132,30 @@ build_prefix() {
 	cat "$CL/build-$tag-w1.log" >>"$CL/build-$tag.log"
 }
 
-git -C "$BT" checkout -q --detach base
-banner "base: build, and W=1 on the files the series touches (log: $CL/build-base.log)"
-build_prefix base $touched_c || die "the base does not build; log: $CL/build-base.log"
-warnings_of "$CL/build-base.log" $touched_src >"$(baseline w1)"
+# ---- results kept from earlier runs
+# A verdict depends only on the commit, the base's warnings, the test
+# configuration and this script: the base's baselines and the W=1 verdict of
+# every prefix but the last are kept under those keys, so that a run after
+# an edit rebuilds only what changed. The last prefix is always built, and
+# the series' sparse, coccinelle and kernel-doc always run.
+CACHE=$WORK/check-cache
+mkdir -p "$CACHE"
+cfgsum=$( (cat "$BUILD/.config" "$0"; echo "$touched") | sha256sum | cut -c1-16)
+base_key=$(echo "$(git -C "$LINUX" rev-parse base) $cfgsum" | sha256sum | cut -c1-16)
+
+if [ -f "$CACHE/base-$base_key/w1.txt" ]; then
+	banner "base: baselines kept from an earlier run ($CACHE/base-$base_key)"
+	for t in w1 sparse cocci kdoc; do
+		cp "$CACHE/base-$base_key/$t.txt" "$(baseline $t)"
+	done
+	base_cached=1
+else
+	base_cached=0
+	git -C "$BT" checkout -q --detach base
+	banner "base: build, and W=1 on the files the series touches (log: $CL/build-base.log)"
+	build_prefix base $touched_c || die "the base does not build; log: $CL/build-base.log"
+	warnings_of "$CL/build-base.log" $touched_src >"$(baseline w1)"
+fi
 
 static_checks() { # TAG: sparse, coccinelle, kernel-doc on the touched files at the current checkout
 	local tag=$1 objs s f files
@@ -163,8 +184,16 @@ static_checks() { # TAG: sparse, coccinelle, kernel-doc on the touched files at 
 	sed -E 's#:[0-9]+:#:#' "$CL/kdoc-$tag.log" | sort -u >"$CL/$tag-kdoc.txt"
 }
 
-banner "base: sparse, coccinelle, kernel-doc on the touched files"
-static_checks base
+if [ "$base_cached" = 0 ]; then
+	banner "base: sparse, coccinelle, kernel-doc on the touched files"
+	static_checks base
+	mkdir -p "$CACHE/base-$base_key.new"
+	for t in w1 sparse cocci kdoc; do
+		cp "$(baseline $t)" "$CACHE/base-$base_key.new/$t.txt"
+	done
+	rm -rf "$CACHE/base-$base_key"
+	mv "$CACHE/base-$base_key.new" "$CACHE/base-$base_key"
+fi
 
 # ---- every prefix of the series
 k=0
@@ -172,6 +201,12 @@ ncommits=$(echo "$commits" | grep -c . || true)
 for c in $commits; do
 	k=$((k + 1))
 	subj=$(git -C "$LINUX" log -1 --format=%s "$c")
+	key=$(echo "$c $base_key" | sha256sum | cut -c1-16)
+	if [ "$c" != "$head" ] && [ -f "$CACHE/prefix-$key.ok" ]; then
+		result 0 "W=1 build of prefix $k ($subj): no new warnings"
+		say "   (kept from an earlier run of the same commit)"
+		continue
+	fi
 	git -C "$BT" checkout -q --detach "$c"
 	banner "prefix $k/$ncommits: $subj"
 	mine=$(git -C "$LINUX" diff --name-only base "$c" | grep -E '\.(c|h)$' | grep -v '^tools/' || true)
@@ -182,6 +217,7 @@ for c in $commits; do
 			result 1 "W=1 build of prefix $k ($subj): no new warnings" "log $CL/build-$k.log"
 		else
 			result 0 "W=1 build of prefix $k ($subj): no new warnings"
+			touch "$CACHE/prefix-$key.ok"
 		fi
 	else
 		tail -n 20 "$CL/build-$k.log" | sed 's/^/      /'
