@@ -5,7 +5,7 @@
 SHELL := /bin/bash
 S := scripts
 
-TARGETS := help setup export build kunit boot check test run clean
+TARGETS := help setup export build kunit boot check test run bench clean
 
 .PHONY: $(TARGETS)
 
@@ -21,6 +21,8 @@ help:
 	@echo "  make kunit   run the KUnit suites under QEMU (after build)"
 	@echo "  make boot    boot the initramfs with the guest tests (after build)"
 	@echo "  make check   checkpatch, per-prefix W=1 builds, sparse, coccinelle, kernel-doc"
+	@echo "  make bench   what PASID attachments cost the DMA API, in one boot:"
+	@echo "               bench/RESULTS.md and bench/bench.png"
 	@echo "  make clean   remove build output and logs (keeps work/linux and ccache)"
 
 setup:
@@ -47,8 +49,11 @@ test:
 run: build
 	@$(S)/run.sh
 
+bench: build
+	@$(S)/bench.sh
+
 clean:
-	rm -rf work/linux/.build work/bisect work/check-cache work/logs work/initramfs work/initramfs.cpio.gz
+	rm -rf work/linux/.build work/bisect work/check-cache work/logs work/initramfs work/initramfs.cpio.gz work/bench
 
 Makefile: ;
 

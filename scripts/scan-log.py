@@ -15,10 +15,11 @@ BAD = re.compile(r'(WARNING:|BUG:|KASAN:|UBSAN:|Kernel panic|Oops[: ]|'
                  r'general protection fault|INFO: (possible|inconsistent|task .* blocked)|'
                  r'DEBUG_LOCKS_WARN_ON|unreferenced object)')
 DMAR_FAULT = re.compile(r'DMAR: \[(DMA|INTR)|DMAR: DRHD: handling fault|'
-                        r'detected translation failure|'
+                        r'detected translation failure|detected slpte permission error|'
                         r'fault is not recorded due to compression of faults')
 # QEMU's own complaints (an invalidation-queue error, say) go to its stderr,
-# which the harness keeps in the same log.
+# which the harness keeps in the same log; those about a translation that
+# failed are DMAR faults, expected or not like the guest's.
 QEMU_ERR = re.compile(r'^qemu-system-x86_64: ')
 BEGIN = 'expected DMAR faults: begin'
 END = 'expected DMAR faults: end'

@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What a PASID attachment costs the DMA API, measured in the guest of
+ * `make bench` through the series' test driver (/dev/iommu_pasid_test) and
+ * the kernel's DMA map benchmark (tools/testing/selftests/dma).
+ *
+ *   pasid_bench map DEVICE MODE ROUNDS SECONDS
+ *	For 0, 1, 4 and 16 PASIDs attached to DEVICE's DMA domain, ROUNDS
+ *	times (interleaved, so that drift of the emulator hits every count
+ *	alike): dma_map_benchmark's map and unmap latency, and the VT-d
+ *	invalidation descriptors submitted per dma_map_page() and per
+ *	dma_unmap_page() (exact: the unit's counter around NR_MAP pages).
+ *   pasid_bench api DEVICE ROUNDS
+ *	attach+detach latency of one more PASID with 1, 64, 1024 and all but
+ *	one of the device's PASIDs attached; allocate+free throughput of
+ *	global and device-local PASIDs with as many of the same scope in use,
+ *	and of each scope with as many of the other in use.
+ *
+ * Every figure is one line "BENCH key=value ...", read by the host's
+ * scripts/bench-report.py. Exit status 1 when a step fails.
+ */
+#include <time.h>
+
+/* The selftests' helpers: each returns 0 or -errno. */
+#include "tools/testing/selftests/iommu/iommu_pasid_utils.h"
+
+#define MAX_PASIDS	4096	/* the test driver's limit for edu */
+#define NR_MAP		256	/* pages per descriptor count */
+#define QI_FILE		"/sys/kernel/debug/iommu/intel/invalidation_queue"
+#define MAP_BENCH	"/bench/dma_map_benchmark"
+
+static const char *device;
+
+static void die(const char *what, int err)
+{
+	printf("BENCH error step=\"%s\" errno=%d (%s)\n", what, err,
+	       strerror(err));
+	exit(1);
+}
+
+static double now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+static int bind_device(void)
+{
+	struct iommu_pasid_test_bind b = { .max_pasids = MAX_PASIDS };
+	int fd = open(IOMMU_PASID_TEST_DEV, O_RDWR);
+
+	if (fd < 0)
+		die("open " IOMMU_PASID_TEST_DEV, errno);
+	snprintf(b.name, sizeof(b.name), "%s", device);
+	if (ioctl(fd, IOMMU_PASID_TEST_BIND, &b))
+		die("bind", errno);
+	if (b.max_pasids != MAX_PASIDS)
+		die("the device keeps a PASID limit of its own", EINVAL);
+	return fd;
+}
+
+static unsigned int alloc_pasid(int fd, unsigned int scope)
+{
+	unsigned int pasid = 0;
+	int ret = pasid_alloc(fd, scope, &pasid);
+
+	if (ret)
+		die("allocate", -ret);
+	return pasid;
+}
+
+static void free_pasid(int fd, unsigned int scope, unsigned int pasid)
+{
+	int ret = pasid_free(fd, scope, pasid);
+
+	if (ret)
+		die("free", -ret);
+}
+
+static void attach(int fd, unsigned int pasid)
+{
+	int ret = pasid_attach(fd, pasid, IOMMU_PASID_TEST_DMA_DOMAIN);
+
+	if (ret)
+		die("attach", -ret);
+}
+
+static void detach(int fd, unsigned int pasid)
+{
+	int ret = pasid_detach(fd, pasid);
+
+	if (ret)
+		die("detach", -ret);
+}
+
+/* @n local PASIDs attached to the device's DMA domain. */
+static void attach_n(int fd, unsigned int n)
+{
+	while (n--)
+		attach(fd, alloc_pasid(fd, IOMMU_PASID_TEST_LOCAL));
+}
+
+/* Descriptors all VT-d units were given so far. */
+static unsigned long long qi_count(void)
+{
+	unsigned long long total = 0, n;
+	char line[256];
+	FILE *f = fopen(QI_FILE, "r");
+
+	if (!f)
+		die("open " QI_FILE, errno);
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, " Descriptors submitted: %llu", &n) == 1)
+			total += n;
+	}
+	fclose(f);
+	return total;
+}
+
+/* Descriptors per dma_map_page() and per dma_unmap_page(), exact. */
+static void count_descriptors(int fd, int fq, double *per_map,
+			      double *per_unmap)
+{
+	unsigned long long c0, c1, c2;
+	int ret;
+
+	c0 = qi_count();
+	ret = pasid_map(fd, NR_MAP, NULL);
+	if (ret)
+		die("map", -ret);
+	c1 = qi_count();
+	ret = pasid_unmap(fd);
+	if (ret)
+		die("unmap", -ret);
+	/* A flush queue is flushed by its 10 ms timer: let it run. */
+	if (fq)
+		usleep(100000);
+	c2 = qi_count();
+	*per_map = (double)(c1 - c0) / NR_MAP;
+	*per_unmap = (double)(c2 - c1) / NR_MAP;
+}
+
+/* One run of dma_map_benchmark: average map and unmap latency in us. */
+static void map_benchmark(int seconds, double *map_us, double *unmap_us)
+{
+	char cmd[128], line[256];
+	int got = 0;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "%s -t 1 -s %d -g 1 2>&1", MAP_BENCH, seconds);
+	p = popen(cmd, "r");
+	if (!p)
+		die("run " MAP_BENCH, errno);
+	while (fgets(line, sizeof(line), p)) {
+		got += sscanf(line, "average map latency(us):%lf", map_us) == 1;
+		got += sscanf(line, "average unmap latency(us):%lf", unmap_us) == 1;
+	}
+	if (pclose(p) || got != 2)
+		die(MAP_BENCH " (is the device bound to dma_map_benchmark?)", EIO);
+}
+
+static int cmd_map(const char *mode, int rounds, int seconds)
+{
+	static const unsigned int counts[] = { 0, 1, 4, 16 };
+	int fq = !strcmp(mode, "fq"), r;
+	unsigned int i;
+
+	for (r = 0; r < rounds; r++) {
+		for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
+			double map_us, unmap_us, per_map, per_unmap;
+			int fd = bind_device();
+
+			attach_n(fd, counts[i]);
+			map_benchmark(seconds, &map_us, &unmap_us);
+			count_descriptors(fd, fq, &per_map, &per_unmap);
+			printf("BENCH map mode=%s round=%d pasids=%u map_us=%.2f unmap_us=%.2f desc_per_map=%.3f desc_per_unmap=%.3f\n",
+			       mode, r, counts[i], map_us, unmap_us, per_map,
+			       per_unmap);
+			fflush(stdout);
+			close(fd);
+		}
+	}
+	return 0;
+}
+
+/* The in-use counts of the API figures: all but the measured one at most. */
+static const unsigned int in_use[] = { 1, 64, 1024, MAX_PASIDS - 2 };
+#define NR_IN_USE	(sizeof(in_use) / sizeof(in_use[0]))
+
+static void api_attach(int rounds)
+{
+	unsigned int i;
+	int r;
+
+	for (i = 0; i < NR_IN_USE; i++) {
+		int fd = bind_device();
+		unsigned int p;
+		double t;
+
+		attach_n(fd, in_use[i]);
+		p = alloc_pasid(fd, IOMMU_PASID_TEST_LOCAL);
+		t = now_us();
+		for (r = 0; r < rounds; r++) {
+			attach(fd, p);
+			detach(fd, p);
+		}
+		t = now_us() - t;
+		printf("BENCH api op=attach_detach in_use=%u max=%u us_per_op=%.2f\n",
+		       in_use[i], MAX_PASIDS, t / rounds);
+		fflush(stdout);
+		close(fd);
+	}
+}
+
+/*
+ * Allocate+free of @scope with @n PASIDs of @held_scope in use. Global
+ * PASIDs of the device come from the system-wide space, bounded by the
+ * device's limit.
+ */
+static void api_alloc(int rounds, unsigned int scope, unsigned int held_scope,
+		      const char *name)
+{
+	unsigned int i, k;
+	int r;
+
+	for (i = 0; i < NR_IN_USE; i++) {
+		int fd = bind_device();
+		double t;
+
+		for (k = 0; k < in_use[i]; k++)
+			alloc_pasid(fd, held_scope);
+		t = now_us();
+		for (r = 0; r < rounds; r++)
+			free_pasid(fd, scope, alloc_pasid(fd, scope));
+		t = now_us() - t;
+		printf("BENCH api op=%s in_use=%u max=%u us_per_op=%.2f ops_per_s=%.0f\n",
+		       name, in_use[i], MAX_PASIDS, t / rounds, rounds * 1e6 / t);
+		fflush(stdout);
+		close(fd);
+	}
+}
+
+static int cmd_api(int rounds)
+{
+	api_attach(rounds);
+	api_alloc(rounds * 10, IOMMU_PASID_TEST_GLOBAL, IOMMU_PASID_TEST_GLOBAL,
+		  "alloc_free_global");
+	api_alloc(rounds * 10, IOMMU_PASID_TEST_LOCAL, IOMMU_PASID_TEST_LOCAL,
+		  "alloc_free_local");
+	api_alloc(rounds * 10, IOMMU_PASID_TEST_GLOBAL, IOMMU_PASID_TEST_LOCAL,
+		  "alloc_free_global_over_local");
+	api_alloc(rounds * 10, IOMMU_PASID_TEST_LOCAL, IOMMU_PASID_TEST_GLOBAL,
+		  "alloc_free_local_over_global");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 6 && !strcmp(argv[1], "map")) {
+		device = argv[2];
+		return cmd_map(argv[3], atoi(argv[4]), atoi(argv[5]));
+	}
+	if (argc == 4 && !strcmp(argv[1], "api")) {
+		device = argv[2];
+		return cmd_api(atoi(argv[3]));
+	}
+	fprintf(stderr, "usage: %s map DEVICE strict|fq ROUNDS SECONDS\n"
+		"       %s api DEVICE ROUNDS\n", argv[0], argv[0]);
+	return 2;
+}

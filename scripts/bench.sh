@@ -1,0 +1,44 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make bench: what a PASID attachment costs the DMA API, measured in one
+# boot of the test kernel (after make build): the kernel's DMA map benchmark
+# on edu with 0, 1, 4 and 16 PASIDs attached, strict and with a flush queue,
+# and the PASID API with 1 to 4094 PASIDs in use. Writes bench/RESULTS.md,
+# bench/results.csv and bench/bench.png; fails on a failed step or a kernel
+# splat, never on a timing.
+. "$(dirname "$0")/lib.sh"
+
+need_tree
+need_cmd gnuplot gnuplot-nox
+kernel=$BUILD/arch/x86/boot/bzImage
+[ -f "$kernel" ] || die "no kernel at $kernel (run 'make build')"
+
+bin=$WORK/bench/bin
+inc=$WORK/bench/include
+rm -rf "$bin" "$inc"
+mkdir -p "$bin" "$inc/linux" "$LOGS"
+banner "building the guest's benchmark programs (log: $LOGS/bench-build.log)"
+: >"$LOGS/bench-build.log"
+# dma_map_benchmark includes the kernel's linux/map_benchmark.h next to the
+# system's UAPI headers, as its selftest Makefile does after headers_install.
+cp "$LINUX/include/linux/map_benchmark.h" "$inc/linux/"
+run_logged "$LOGS/bench-build.log" gcc -static -Wall -O2 -I"$inc" \
+	-o "$bin/dma_map_benchmark" "$LINUX/tools/testing/selftests/dma/dma_map_benchmark.c"
+# pasid_bench uses the selftests' helpers, not all of them.
+run_logged "$LOGS/bench-build.log" gcc -static -Wall -Werror -Wno-unused-function -O2 -I"$LINUX" \
+	-o "$bin/pasid_bench" "$TOP/guest/bench/pasid_bench.c"
+
+"$TOP/scripts/boot.sh" --bench
+
+banner "kernel log scan (log: $LOGS/bench-boot.log)"
+rc=0
+python3 "$TOP/scripts/scan-log.py" "$LOGS/bench-boot.log" || rc=1
+if grep -q '^not ok' "$LOGS/bench-results.txt" || grep -q '^BENCH error' "$LOGS/bench-results.txt"; then
+	grep -E '^(not ok|BENCH error)' "$LOGS/bench-results.txt" | sed 's/^/    /'
+	rc=1
+fi
+
+banner "writing bench/RESULTS.md, bench/results.csv and bench/bench.png"
+python3 "$TOP/scripts/bench-report.py" "$LOGS/bench-results.txt" "$TOP/bench" || rc=1
+sed 's/^/    /' "$TOP/bench/RESULTS.md"
+[ "$rc" = 0 ] || die "make bench: a step failed (logs: $LOGS/bench-boot.log, $LOGS/bench-results.txt)"
