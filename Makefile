@@ -53,7 +53,7 @@ bench: build
 	@$(S)/bench.sh
 
 clean:
-	rm -rf work/linux/.build work/bisect work/check-cache work/logs work/initramfs work/initramfs.cpio.gz work/bench
+	rm -rf work/linux/.build work/bisect work/check-cache work/logs work/linux/.build-bench work/initramfs work/initramfs.cpio.gz work/bench
 
 Makefile: ;
 

@@ -61,15 +61,18 @@ def main():
     lines += [
         '# What a PASID attachment costs the DMA API',
         '',
-        'Written by `make bench` (scripts/bench.sh), from one boot of the test kernel',
-        f'({info.get("kernel", "?")}, with lockdep, KASAN and DMA-API debugging) under',
-        'QEMU 7.2 TCG, q35 with intel-iommu in scalable mode, 2 vCPUs, on the 2-core',
-        f'build machine; device: QEMU\'s edu at {info.get("device", "?")}.',
+        'Written by `make bench` (scripts/bench.sh), from one boot of the benchmark',
+        f'kernel ({info.get("kernel", "?")}: the test kernel\'s configuration without',
+        'lockdep, KASAN, kmemleak, DMA-API debugging and fault injection) under QEMU',
+        '7.2 TCG, q35 with intel-iommu in scalable mode, 2 vCPUs, on the 2-core build',
+        f'machine; device: QEMU\'s edu at {info.get("device", "?")}.',
         '',
         'TCG timings are not hardware timings: they carry the ratios between runs',
-        'of the same boot, not absolute costs. The invalidation descriptor counts',
-        'are exact (the VT-d unit\'s counter around a known number of',
-        'dma_map_page()/dma_unmap_page() calls) and carry the claim.',
+        'of the same boot, not absolute costs. dma_map_benchmark reports latencies',
+        'in units of 0.1 us, so a ratio near 1 moves in steps of 0.1 us over the',
+        'baseline. The invalidation descriptor counts are exact (the VT-d unit\'s',
+        'counter around 1024 dma_map_page() and dma_unmap_page() calls) and carry',
+        'the claim.',
         '',
     ]
 
@@ -128,16 +131,23 @@ def main():
             lines.append(f'- {m}: unmap latency with 16 PASIDs is {r:.3f} times that with none '
                          f'(target: within {LATENCY_TOLERANCE:.0%}): **{"met" if ok else "missed"}**')
         counts = {n: rows[n]['dunmap_all'] for n in rows}
-        same = len({tuple(v) for v in counts.values()}) == 1
-        shown = ', '.join(f'{n}: {"/".join(f"{x:.3f}" for x in v)}' for n, v in sorted(counts.items()))
+        shown = ', '.join(f'{n}: {"/".join(f"{x:.4f}" for x in v)}' for n, v in sorted(counts.items()))
         if m == 'strict':
+            same = len({tuple(v) for v in counts.values()}) == 1
             lines.append(f'- {m}: invalidation descriptors per unmap by PASIDs attached ({shown}) '
                          f'are independent of the number of PASIDs: **{"met" if same else "missed"}**')
         else:
-            # A flush queue flushes on a timer: the count per unmap is amortised.
+            # A flush queue flushes on a 10 ms timer: how many flushes fall
+            # into a burst of unmaps depends on timing, so the count per
+            # unmap wavers by a flush or so. One invalidation per attached
+            # PASID would multiply it by 1 + PASIDs (17 with 16).
+            worst = max(max(v) for v in counts.values())
+            least = min(min(v) for v in counts.values())
+            ok = least > 0 and worst < 2 * least
             lines.append(f'- {m}: invalidation descriptors per unmap, amortised over the flush '
-                         f'queue ({shown}): **{"met" if same else "missed"}** '
-                         '(independent of the number of PASIDs)')
+                         f'queue\'s timer flushes ({shown}): the most is under twice the least, '
+                         'where one invalidation per PASID would make it 17 times: '
+                         f'**{"met" if ok else "missed"}**')
     lines.append('')
 
     # ---- PASID API
@@ -204,7 +214,7 @@ def plot(out, summary, api_rows):
     script = [
         'set terminal pngcairo size 1500,480 font ",10"',
         f'set output "{os.path.join(out, "bench.png")}"',
-        'set multiplot layout 1,3 title "PASID attachments and the DMA API (QEMU TCG, test kernel)"',
+        'set multiplot layout 1,3 title "PASID attachments and the DMA API (QEMU TCG, benchmark kernel, one boot)"',
         'set termoption noenhanced',
         'set key bottom right',
         'set grid',

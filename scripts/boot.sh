@@ -7,7 +7,8 @@
 # --demo (make run) also runs the KUnit suites in this boot and the
 # demonstration in guest/demo, which shows what they did. --bench (make
 # bench) runs guest/bench/run and nothing else, with the programs that
-# scripts/bench.sh built in work/bench/bin.
+# scripts/bench.sh built in work/bench/bin. BOOT_KERNEL names another
+# kernel image than the test build's.
 . "$(dirname "$0")/lib.sh"
 
 interactive=0
@@ -21,7 +22,7 @@ for a in "$@"; do
 	*) die "boot.sh: unknown option $a" ;;
 	esac
 done
-kernel=$BUILD/arch/x86/boot/bzImage
+kernel=${BOOT_KERNEL:-$BUILD/arch/x86/boot/bzImage}
 [ -f "$kernel" ] || die "no kernel at $kernel (run 'make build')"
 need_cmd qemu-system-x86_64 qemu-system-x86
 [ -x /bin/busybox ] || die "missing /bin/busybox (run 'make setup' to install busybox-static)"

@@ -25,7 +25,7 @@
 #include "tools/testing/selftests/iommu/iommu_pasid_utils.h"
 
 #define MAX_PASIDS	4096	/* the test driver's limit for edu */
-#define NR_MAP		256	/* pages per descriptor count */
+#define NR_MAP		1024	/* pages per descriptor count */
 #define QI_FILE		"/sys/kernel/debug/iommu/intel/invalidation_queue"
 #define MAP_BENCH	"/bench/dma_map_benchmark"
 
