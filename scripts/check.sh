@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # make check: static checks on what the series touches, against the base.
 #   checkpatch --strict on every patch, every prefix builds with W=1 and no
-#   new warnings, sparse (C=2), coccinelle and kernel-doc add nothing.
+#   new warnings, sparse (C=2), coccinelle and kernel-doc add nothing, and
+#   the documentation the series touches builds without warnings on it.
 # Writes one "ok"/"not ok" line per check to work/logs/check-results.txt.
 . "$(dirname "$0")/lib.sh"
 
@@ -239,6 +240,29 @@ if [ "$k" -gt 0 ]; then
 	done
 fi
 git -C "$BT" checkout -q --detach base
+
+# ---- the documentation the series touches builds without warnings
+docdirs=$(echo "$touched" | sed -n 's#^Documentation/\([^/]*\)/.*\.rst$#\1#p' | sort -u | tr '\n' ' ')
+if [ -n "$docdirs" ]; then
+	banner "make htmldocs SPHINXDIRS=\"${docdirs% }\" (log: $CL/htmldocs.log)"
+	if run_progress "$CL/htmldocs.log" make -C "$LINUX" O="$WORK/htmldocs" \
+		SPHINXDIRS="${docdirs% }" htmldocs; then
+		# Warnings of other files are the base's; those of a file the
+		# series touches (a page, or a source file kernel-doc renders) count.
+		new=$(for f in $touched; do
+			grep -E "(^|/)$f:[0-9]*:? *(WARNING|ERROR|warning|error)" "$CL/htmldocs.log" || true
+		done | sort -u)
+		if [ -n "$new" ]; then
+			echo "$new" | sed 's/^/      /'
+			result 1 "htmldocs: no warning on the touched files" "$(echo "$new" | wc -l) warnings, log $CL/htmldocs.log"
+		else
+			result 0 "htmldocs: no warning on the touched files (${docdirs% })"
+		fi
+	else
+		tail -n 20 "$CL/htmldocs.log" | sed 's/^/      /'
+		result 1 "htmldocs SPHINXDIRS=\"${docdirs% }\" builds" "log $CL/htmldocs.log"
+	fi
+fi
 
 failed=$(grep -c '^not ok' "$RES" || true)
 banner "checks: $(grep -c '^ok' "$RES" || true) passed, $failed failed"
