@@ -60,7 +60,7 @@ if [ "$interactive" = 1 ]; then
 	banner "booting (interactive; log: $log)"
 	"${cmd[@]}" -serial mon:stdio | tee "$log"
 else
-	banner "booting the test kernel with the initramfs (log: $log)"
+	banner "booting ${kernel#"$WORK"/} with the initramfs (log: $log)"
 	run_progress "$log" timeout "${BOOT_TIMEOUT:-900}" "${cmd[@]}" -serial stdio </dev/null ||
 		say "qemu exited with $? (timeout or crash); see $log"
 fi
