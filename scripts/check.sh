@@ -28,6 +28,18 @@ result() { # result 0|1 NAME [DETAIL]
 	fi
 }
 
+# findings NAME LIST DETAIL: one verdict on a list of findings, one a line:
+# none passes; otherwise they are shown and NAME fails with "N DETAIL".
+findings() {
+	if [ -z "$2" ]; then
+		result 0 "$1"
+		return 0
+	fi
+	echo "$2" | sed 's/^/      /'
+	result 1 "$1" "$(echo "$2" | wc -l) $3"
+	return 1
+}
+
 commits=$(git -C "$LINUX" rev-list --reverse base..HEAD)
 head=$(git -C "$LINUX" rev-parse HEAD)
 touched=$(git -C "$LINUX" diff --name-only base HEAD)
@@ -51,12 +63,7 @@ for p in "$TOP"/patches/*.patch; do
 		done <"$TOP/config/checkpatch-exceptions"
 		if [ "$keep" = 1 ]; then echo "$line"; fi
 	done <"$CL/checkpatch-$name.log")
-	if [ -n "$left" ]; then
-		echo "$left" | sed 's/^/      /'
-		result 1 "checkpatch --strict $name" "$(echo "$left" | wc -l) reports, log $CL/checkpatch-$name.log"
-	else
-		result 0 "checkpatch --strict $name"
-	fi
+	findings "checkpatch --strict $name" "$left" "reports, log $CL/checkpatch-$name.log" || true
 done
 
 # ---- every file the series adds has a maintainer
@@ -213,11 +220,8 @@ for c in $commits; do
 	mine=$(git -C "$LINUX" diff --name-only base "$c" | grep -E '\.(c|h)$' | grep -v '^tools/' || true)
 	if build_prefix "$k" $(echo "$mine" | grep '\.c$' || true); then
 		new=$(comm -13 "$(baseline w1)" <(warnings_of "$CL/build-$k.log" $mine))
-		if [ -n "$new" ]; then
-			echo "$new" | sed 's/^/      /'
-			result 1 "W=1 build of prefix $k ($subj): no new warnings" "log $CL/build-$k.log"
-		else
-			result 0 "W=1 build of prefix $k ($subj): no new warnings"
+		if findings "W=1 build of prefix $k ($subj): no new warnings" "$new" \
+			"new, log $CL/build-$k.log"; then
 			touch "$CACHE/prefix-$key.ok"
 		fi
 	else
@@ -231,12 +235,7 @@ if [ "$k" -gt 0 ]; then
 	static_checks head
 	for t in sparse cocci kdoc; do
 		new=$(comm -13 "$CL/base-$t.txt" "$CL/head-$t.txt")
-		if [ -n "$new" ]; then
-			echo "$new" | sed 's/^/      /'
-			result 1 "$t: nothing new on the touched files" "$(echo "$new" | wc -l) new, logs $CL/$t-*.log"
-		else
-			result 0 "$t: nothing new on the touched files"
-		fi
+		findings "$t: nothing new on the touched files" "$new" "new, logs $CL/$t-*.log" || true
 	done
 fi
 git -C "$BT" checkout -q --detach base
@@ -252,12 +251,8 @@ if [ -n "$docdirs" ]; then
 		new=$(for f in $touched; do
 			grep -E "(^|/)$f:[0-9]*:? *(WARNING|ERROR|warning|error)" "$CL/htmldocs.log" || true
 		done | sort -u)
-		if [ -n "$new" ]; then
-			echo "$new" | sed 's/^/      /'
-			result 1 "htmldocs: no warning on the touched files" "$(echo "$new" | wc -l) warnings, log $CL/htmldocs.log"
-		else
-			result 0 "htmldocs: no warning on the touched files (${docdirs% })"
-		fi
+		findings "htmldocs (${docdirs% }): no warning on the touched files" "$new" \
+			"warnings, log $CL/htmldocs.log" || true
 	else
 		tail -n 20 "$CL/htmldocs.log" | sed 's/^/      /'
 		result 1 "htmldocs SPHINXDIRS=\"${docdirs% }\" builds" "log $CL/htmldocs.log"
