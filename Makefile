@@ -5,7 +5,7 @@
 SHELL := /bin/bash
 S := scripts
 
-TARGETS := help setup export build kunit boot check test run bench clean
+TARGETS := help setup export build kunit boot check test run bench harness-test mutants clean
 
 .PHONY: $(TARGETS)
 
@@ -18,11 +18,14 @@ help:
 	@echo "  make setup   install packages, unpack the base into work/linux, apply patches/"
 	@echo "  make export  write patches/ again from work/linux's commits (base..HEAD)"
 	@echo "  make build   configure and build the test kernel (work/linux/.build)"
-	@echo "  make kunit   run the KUnit suites under QEMU (after build)"
-	@echo "  make boot    boot the initramfs with the guest tests (after build)"
+	@echo "  make kunit   run the KUnit suites under QEMU (after build; BED=sl|fl, default sl)"
+	@echo "  make boot    boot the initramfs with the guest tests (after build; BED=sl|fl)"
 	@echo "  make check   checkpatch, per-prefix W=1 builds, sparse, coccinelle, kernel-doc"
 	@echo "  make bench   what PASID attachments cost the DMA API, in one boot:"
 	@echo "               bench/RESULTS.md and bench/bench.png"
+	@echo "  make harness-test  the verdict against fabricated logs (seconds, no kernel)"
+	@echo "  make mutants  apply each bug of mutants/mutants.conf, rebuild, run the tests"
+	@echo "               that should notice: mutants/RESULTS.md (long; not in make test)"
 	@echo "  make clean   remove build output and logs (keeps work/linux and ccache)"
 
 setup:
@@ -34,11 +37,15 @@ export:
 build: setup
 	@$(S)/build.sh
 
+# The test bed of make kunit and make boot (config/beds); make test and
+# make run use every bed.
+BED ?= sl
+
 kunit: build
-	@$(S)/kunit.sh
+	@HARNESS_BED=$(BED) $(S)/kunit.sh
 
 boot: build
-	@$(S)/boot.sh
+	@HARNESS_BED=$(BED) $(S)/boot.sh
 
 check: build
 	@$(S)/check.sh
@@ -50,10 +57,16 @@ run: build
 	@$(S)/run.sh
 
 bench: build
-	@$(S)/bench.sh
+	@HARNESS_BED=$(BED) $(S)/bench.sh
+
+harness-test:
+	@$(S)/harness-test.py
+
+mutants: build
+	@$(S)/mutants.py
 
 clean:
-	rm -rf work/linux/.build work/bisect work/check-cache work/logs work/linux/.build-bench work/initramfs work/initramfs.cpio.gz work/bench
+	rm -rf work/linux/.build work/mutants work/bisect work/check-cache work/logs work/linux/.build-bench work/initramfs work/initramfs.cpio.gz work/bench
 
 Makefile: ;
 

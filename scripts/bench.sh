@@ -55,15 +55,20 @@ run_logged "$LOGS/bench-build.log" gcc -static -Wall -Werror -Wno-unused-functio
 
 BOOT_KERNEL=$BB/arch/x86/boot/bzImage "$TOP/scripts/boot.sh" --bench
 
-banner "kernel log scan (log: $LOGS/bench-boot.log)"
+banner "kernel log scan (log: $BEDLOGS/bench-boot.log)"
 rc=0
-python3 "$TOP/scripts/scan-log.py" "$LOGS/bench-boot.log" || rc=1
-if grep -q '^not ok' "$LOGS/bench-results.txt" || grep -q '^BENCH error' "$LOGS/bench-results.txt"; then
-	grep -E '^(not ok|BENCH error)' "$LOGS/bench-results.txt" | sed 's/^/    /'
+python3 "$TOP/scripts/scan-log.py" "$BEDLOGS/bench-boot.log" || rc=1
+if grep -q '^not ok' "$BEDLOGS/bench-results.txt" || grep -q '^BENCH error' "$BEDLOGS/bench-results.txt"; then
+	grep -E '^(not ok|BENCH error)' "$BEDLOGS/bench-results.txt" | sed 's/^/    /'
 	rc=1
 fi
 
-banner "writing bench/RESULTS.md, bench/results.csv and bench/bench.png"
-python3 "$TOP/scripts/bench-report.py" "$LOGS/bench-results.txt" "$TOP/bench" || rc=1
-sed 's/^/    /' "$TOP/bench/RESULTS.md"
-[ "$rc" = 0 ] || die "make bench: a step failed (logs: $LOGS/bench-boot.log, $LOGS/bench-results.txt)"
+# The second-level bed's figures are bench/RESULTS.md; another bed's go to
+# bench/BED/.
+out=$TOP/bench
+[ "$BED" = sl ] || out=$TOP/bench/$BED
+mkdir -p "$out"
+banner "bed $BED: writing ${out#"$TOP"/}/RESULTS.md, results.csv and bench.png"
+python3 "$TOP/scripts/bench-report.py" "$BEDLOGS/bench-results.txt" "$out" || rc=1
+sed 's/^/    /' "$out/RESULTS.md"
+[ "$rc" = 0 ] || die "make bench: a step failed (logs: $BEDLOGS/bench-boot.log, $BEDLOGS/bench-results.txt)"

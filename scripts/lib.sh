@@ -4,13 +4,19 @@ set -euo pipefail
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 WORK=${WORK:-$TOP/work}
-LINUX=$WORK/linux
+LINUX=${LINUX:-$WORK/linux}
 # Build directories sit inside their source trees (hidden, so git ignores
 # them): the kernel then uses srctree=.. and the compiler command lines do
 # not depend on where the tree is, so ccache shares objects between the
 # test build and the per-prefix builds of make check.
 BUILD=$LINUX/.build
-LOGS=$WORK/logs
+LOGS=${LOGS:-$WORK/logs}
+# The test bed: which VT-d the QEMU boots emulate (config/beds); every boot
+# of one bed writes its logs under $LOGS/$BED.
+BED=${HARNESS_BED:-sl}
+export HARNESS_BED=$BED
+BEDS=$(awk '!/^#/ && NF { print $1 }' "$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/config/beds")
+BEDLOGS=$LOGS/$BED
 JOBS=${JOBS:-$(nproc)}
 # shellcheck source=../config/base.env
 . "$TOP/config/base.env"
@@ -92,7 +98,7 @@ need_space() {
 }
 
 need_tree() {
-	[ -d "$LINUX/.git" ] || die "no kernel work tree at $LINUX (run 'make setup')"
+	[ -e "$LINUX/.git" ] || die "no kernel work tree at $LINUX (run 'make setup')"
 }
 
 # Identity used for commits in the work tree: the project repository's own.
@@ -107,3 +113,42 @@ series_hash() {
 	find "$TOP/patches" -maxdepth 1 -name '*.patch' -print0 | sort -z |
 		xargs -0 -r cat | sha256sum | cut -d' ' -f1
 }
+
+# qemu_args: the QEMU arguments of the current bed, one a line: the shared
+# ones (config/qemu.args) and the bed's VT-d (config/beds).
+qemu_args() {
+	local dev
+	dev=$(awk -v b="$BED" '!/^#/ && $1 == b { print $2 }' "$TOP/config/beds")
+	[ -n "$dev" ] || die "unknown test bed '$BED' (config/beds has: $(echo $BEDS))"
+	# The IOMMU first: QEMU wants it created before the PCI devices.
+	printf '%s\n' -device "$dev"
+	grep -v '^#' "$TOP/config/qemu.args"
+}
+
+# new_run: forget the stages and results of the last make test or make run.
+STAGES=$LOGS/stages
+new_run() {
+	local b
+	mkdir -p "$LOGS"
+	rm -rf "$STAGES" "$LOGS/check-results.txt"
+	for b in $BEDS; do rm -rf "${LOGS:?}/$b"; done
+	mkdir -p "$STAGES"
+}
+
+# stage NAME MINUTES CMD...: run CMD (output to the terminal and to
+# work/logs/NAME.log), killed after MINUTES; record that it started and how
+# it ended. A stage killed with the harness leaves no "exit" line, which
+# the verdict reports as a stage that did not finish.
+stage() {
+	local name=$1 limit=$2 rc=0
+	shift 2
+	mkdir -p "$STAGES"
+	echo "start $(date +%s)" >"$STAGES/$name"
+	set +e
+	timeout --kill-after=30 "${limit}m" "$@" 2>&1 | tee "$LOGS/$name.log"
+	rc=${PIPESTATUS[0]}
+	set -e
+	echo "exit $rc" >>"$STAGES/$name"
+	return "$rc"
+}
+

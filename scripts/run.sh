@@ -1,16 +1,26 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# make run: boot the patched kernel with the initramfs, run the guest tests
-# and the demonstration, print what they showed. On a terminal, stay at a
-# shell in the guest; otherwise exit with the result.
+# make run: boot the patched kernel in each test bed (config/beds): the
+# KUnit suites run during boot, then the guest tests and selftests; print a
+# short table of what they showed, each line with its evidence, and the
+# verdict. On a terminal, the last bed leaves you at a shell in the guest.
 . "$(dirname "$0")/lib.sh"
 
-rm -f "$LOGS/kunit.json" "$LOGS/kunit.log" "$LOGS/kunit-console.log" "$LOGS/check-results.txt"
-if [ -t 0 ] && [ -t 1 ]; then
-	"$TOP/scripts/boot.sh" --demo --interactive
-else
-	"$TOP/scripts/boot.sh" --demo
-	banner "what the guest showed"
-	sed 's/^/    /' "$LOGS/guest-results.txt"
-fi
-exec python3 "$TOP/scripts/summary.py" "$LOGS"
+new_run
+# make run's build ran before this script (Makefile): record it.
+echo "start 0" >"$STAGES/build"
+echo "exit 0" >>"$STAGES/build"
+last=$(echo $BEDS | awk '{ print $NF }')
+for b in $BEDS; do
+	if [ "$b" = "$last" ] && [ -t 0 ] && [ -t 1 ]; then
+		echo "start $(date +%s)" >"$STAGES/boot-$b"
+		rc=0
+		HARNESS_BED=$b "$TOP/scripts/boot.sh" --interactive || rc=$?
+		echo "exit $rc" >>"$STAGES/boot-$b"
+	else
+		stage "boot-$b" 20 env HARNESS_BED="$b" BOOT_TIMEOUT=1080 "$TOP/scripts/boot.sh" >/dev/null || true
+	fi
+done
+banner "what the guests showed (logs in $LOGS/{$(echo $BEDS | tr ' ' ,)})"
+python3 "$TOP/scripts/showcase.py" "$LOGS" $BEDS || true
+exec python3 "$TOP/scripts/summary.py" --mode run --beds "$BEDS" "$LOGS"

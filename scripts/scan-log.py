@@ -2,18 +2,32 @@
 # SPDX-License-Identifier: GPL-2.0
 """Scan a kernel console log for what must fail a test run.
 
-WARNING, BUG, KASAN, lockdep, Oops and panic reports always count. DMAR
-faults count unless they fall inside a window that a test opened on purpose
-with a line containing "expected DMAR faults: begin" and closed with
-"expected DMAR faults: end". Prints one line per finding; exit status 1
-when there is any.
+Every splat counts: WARNING, BUG (and "kernel BUG at"), invalid opcode,
+KASAN, UBSAN, lockdep (including "trying to register non-static key"),
+RCU stalls, hung tasks, soft lockups, kmemleak's "new suspected memory
+leaks" and "unreferenced object", Oops and panic reports, and QEMU's own
+errors.
+
+DMAR faults count unless they fall inside a window that a test opened on
+purpose: a line ending in "expected DMAR faults: begin", closed by a line
+ending in "expected DMAR faults: end" from the same device, before the next
+test result (a KTAP "ok"/"not ok" line, or the guest's "harness: test"
+line between two programs) and within WINDOW_LINES lines. A window still
+open at the next result, too long, or never closed, and an "end" without
+a "begin", are findings themselves.
+
+Prints one line per finding; exit status 1 when there is any.
 """
 import re
 import sys
 
-BAD = re.compile(r'(WARNING:|BUG:|KASAN:|UBSAN:|Kernel panic|Oops[: ]|'
-                 r'general protection fault|INFO: (possible|inconsistent|task .* blocked)|'
-                 r'DEBUG_LOCKS_WARN_ON|unreferenced object)')
+BAD = re.compile(r'(WARNING:|BUG:|kernel BUG at|invalid opcode:|KASAN:|UBSAN:|Kernel panic|'
+                 r'Oops[: ]|general protection fault|'
+                 r'INFO: (possible|inconsistent|task .* blocked|trying to register non-static key|'
+                 r'rcu_\w+ (self-)?detected stall)|rcu: INFO: .*stall|'
+                 r'watchdog: BUG: soft lockup|DEBUG_LOCKS_WARN_ON|unreferenced object|'
+                 r'kmemleak: \d+ new suspected memory leaks|'
+                 r'hung_task: |blocked for more than \d+ seconds)')
 DMAR_FAULT = re.compile(r'DMAR: \[(DMA|INTR)|DMAR: DRHD: handling fault|'
                         r'detected translation failure|detected slpte permission error|'
                         r'fault is not recorded due to compression of faults')
@@ -21,29 +35,54 @@ DMAR_FAULT = re.compile(r'DMAR: \[(DMA|INTR)|DMAR: DRHD: handling fault|'
 # which the harness keeps in the same log; those about a translation that
 # failed are DMAR faults, expected or not like the guest's.
 QEMU_ERR = re.compile(r'^qemu-system-x86_64: ')
-BEGIN = 'expected DMAR faults: begin'
-END = 'expected DMAR faults: end'
+# "<driver> <device>: expected DMAR faults: begin", as dev_info() prints it.
+MARK = re.compile(r'^(.*?):? *expected DMAR faults: (begin|end)\s*$')
+STAMP = re.compile(r'^\[\s*\d+\.\d+\]\s*')
+# A test's result: KTAP (KUnit, any indent) or the guest's program boundary.
+RESULT = re.compile(r'(^|\]\s+)\s*(not ok|ok) \d+ |harness: test ')
+WINDOW_LINES = 200
 
 
 def scan(path):
     findings = []
-    expecting = 0
+    window = None  # (first line number, owner) of the open window
     with open(path, errors='replace') as f:
         for n, line in enumerate(f, 1):
             line = line.rstrip('\r\n')
-            if BEGIN in line:
-                expecting += 1
+            m = MARK.search(STAMP.sub('', line))
+            if m:
+                owner, what = m.group(1).strip(), m.group(2)
+                if what == 'begin':
+                    if window:
+                        findings.append((n, 'expected-fault window of line %d still open at a '
+                                            'new one: %s' % (window[0], line)))
+                    window = (n, owner)
+                elif not window:
+                    findings.append((n, 'expected-fault window closed but never opened: ' + line))
+                elif window[1] != owner:
+                    findings.append((n, 'expected-fault window of line %d (%s) closed by '
+                                        'another device: %s' % (window[0], window[1], line)))
+                    window = None
+                else:
+                    window = None
                 continue
-            if END in line:
-                expecting = max(0, expecting - 1)
-                continue
+            if window and RESULT.search(line):
+                findings.append((n, 'expected-fault window of line %d still open at the next '
+                                    'test result: %s' % (window[0], line)))
+                window = None
+            if window and n - window[0] > WINDOW_LINES:
+                findings.append((n, 'expected-fault window of line %d open for more than %d '
+                                    'lines' % (window[0], WINDOW_LINES)))
+                window = None
             if BAD.search(line):
                 findings.append((n, line))
             elif DMAR_FAULT.search(line):
-                if not expecting:
+                if not window:
                     findings.append((n, line))
             elif QEMU_ERR.search(line) or 'Invalidation Queue Error' in line:
                 findings.append((n, line))
+    if window:
+        findings.append((window[0], 'expected-fault window never closed'))
     return findings
 
 

@@ -26,9 +26,51 @@ install_packages() {
 		apt-get install -y --no-install-recommends "${missing[@]}"
 }
 
+# The backports suite, from the same mirror and with the same keyring as
+# the machine's own Debian sources (deb822 or one-line), so no host is named
+# here.
+add_backports() {
+	local list=/etc/apt/sources.list.d/$QEMU_SUITE.sources uri key
+	if apt-cache policy 2>/dev/null | grep -q " $QEMU_SUITE/main "; then
+		return
+	fi
+	[ -f "$list" ] && return
+	need_root
+	uri=$(awk '/^URIs:/ { u = $2 } /^Suites:/ && / bookworm( |$)/ { print u; exit }' \
+		/etc/apt/sources.list.d/*.sources 2>/dev/null || true)
+	key=$(awk '/^Signed-By:/ { k = $2 } /^Suites:/ && / bookworm( |$)/ { s = 1 }
+		s && /^Signed-By:/ { print $2; exit }' /etc/apt/sources.list.d/*.sources 2>/dev/null || true)
+	if [ -z "$uri" ]; then
+		uri=$(awk '$1 == "deb" && $0 ~ / bookworm / { for (i = 2; i <= NF; i++) if ($i ~ /:\/\//) { print $i; exit } }' \
+			/etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | head -n 1)
+	fi
+	[ -n "$uri" ] || die "no Debian bookworm source found in /etc/apt to add $QEMU_SUITE from"
+	key=${key:-/usr/share/keyrings/debian-archive-keyring.gpg}
+	say "adding $QEMU_SUITE from $uri ($list)"
+	printf 'Types: deb\nURIs: %s\nSuites: %s\nComponents: main\nSigned-By: %s\n' \
+		"$uri" "$QEMU_SUITE" "$key" >"$list"
+}
+
+install_qemu() {
+	local have
+	have=$(dpkg-query -W -f='${Version}' "$QEMU_PACKAGE" 2>/dev/null || true)
+	if [ "$have" != "$QEMU_VERSION" ]; then
+		add_backports
+		need_root
+		banner "installing $QEMU_PACKAGE $QEMU_VERSION from $QEMU_SUITE (have: ${have:-none})"
+		run_logged "$LOGS/apt-update.log" apt-get update
+		run_logged "$LOGS/apt-install-qemu.log" env DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y --no-install-recommends --allow-downgrades -t "$QEMU_SUITE" \
+			"$QEMU_PACKAGE=$QEMU_VERSION"
+	fi
+	qemu-system-x86_64 -device intel-iommu,help 2>/dev/null | grep -q 'x-flts=' ||
+		die "$(qemu-system-x86_64 --version | head -n 1): its intel-iommu has no x-flts (first-stage translation)"
+	say "QEMU: $(qemu-system-x86_64 --version | head -n 1)"
+}
+
 import_base() {
 	local ver
-	if [ -d "$LINUX/.git" ] && git -C "$LINUX" rev-parse -q --verify base >/dev/null; then
+	if [ -e "$LINUX/.git" ] && git -C "$LINUX" rev-parse -q --verify base >/dev/null; then
 		ver=$(git -C "$LINUX" log -1 --format=%s base | sed -n 's/.* \([^ ]*\)$/\1/p')
 		if [ "$ver" = "$BASE_VERSION" ]; then
 			say "work tree: $LINUX (base $BASE_PACKAGE $ver)"
@@ -102,6 +144,7 @@ mkdir -p "$WORK" "$LOGS"
 banner "setup: $BASE_PACKAGE $BASE_VERSION"
 git_identity
 install_packages
+install_qemu
 import_base
 apply_series
 say "base: Debian $BASE_PACKAGE $(dpkg-query -W -f='${Version}' "$BASE_PACKAGE") (Linux $(make -s -C "$LINUX" kernelversion))"

@@ -1,91 +1,352 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Count what make test ran: KUnit cases (kunit.py JSON), the guest's TAP
-results, the kernel-log scans and the static checks. Prints every failure,
-then "N passed, N failed" as its last line; exit status 1 on any failure."""
+"""The verdict of make test (and make run): what ran, against what must run.
+
+    summary.py [--mode test|run] [--beds "sl fl"] LOGS
+
+A run passes only when every stage it needed finished with exit status 0
+(scripts/test.sh writes LOGS/stages/NAME: "start ..." then "exit N"), and
+every test that config/manifest/BED names ran with the result it names, in
+every bed:
+
+- KUnit (LOGS/BED/kunit.json, kunit.py's): each suite.case and
+  suite.case/parameter passes, or skips where the manifest says "skip" and
+  why. 6.1 prints a skipped parameter as "ok": the per-case statistics line
+  of the console ("# case: pass:P fail:F skip:S total:T") must show as many
+  skips as the manifest names for that case.
+- The guest's programs (LOGS/BED/guest-results.txt: "# ---- /tests/NAME",
+  its TAP, "# ---- /tests/NAME exit N"): each finished with exit status 0,
+  printed a plan equal to the manifest's and as many results, no
+  "Bail out!", no "not ok", and no skip the manifest does not name.
+- Tests that ran but are not in the manifest, and tests of the manifest
+  that did not run, fail.
+- The kernel logs of every boot have no report (scripts/scan-log.py).
+- make check's results (LOGS/check-results.txt), in test mode.
+
+Prints each failure, then "N passed, N failed" as its last line; the exit
+status is 1 on any failure.
+"""
+import argparse
 import json
 import os
 import re
 import subprocess
 import sys
 
-logs = sys.argv[1]
-top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-passed = failed = skipped = 0
-failures = []
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+STAMP = re.compile(r'^\[\s*\d+\.\d+\]\s?')
 
 
-def leaves(group, path):
+class Verdict:
+    def __init__(self):
+        self.passed = 0
+        self.failures = []
+        self.skipped = []
+
+    def ok(self, n=1):
+        self.passed += n
+
+    def fail(self, what):
+        self.failures.append(what)
+
+
+def read_manifest(path):
+    """{(kind, name): (expect, reason)} from a manifest file."""
+    entries = {}
+    with open(path) as f:
+        for n, line in enumerate(f, 1):
+            line = line.rstrip('\n')
+            if not line.strip() or line.startswith('#'):
+                continue
+            fields = line.split('\t')
+            if len(fields) < 3 or fields[0] not in ('kunit', 'guest'):
+                raise SystemExit('%s:%d: malformed manifest line: %r' % (path, n, line))
+            kind, name, expect = fields[0], fields[1], fields[2]
+            reason = fields[3] if len(fields) > 3 else ''
+            if expect == 'skip' and not reason:
+                raise SystemExit('%s:%d: a skip must say why' % (path, n))
+            if (kind, name) in entries:
+                raise SystemExit('%s:%d: %s %s listed twice' % (path, n, kind, name))
+            entries[(kind, name)] = (expect, reason)
+    return entries
+
+
+def stage(v, logs, name, log, counted=None):
+    """A stage test.sh ran: finished with 0, or a failure naming its log.
+    counted(): whether the stage's non-zero exit is already counted as
+    failed tests of its own (make check's failed checks)."""
+    path = os.path.join(logs, 'stages', name)
+    if not os.path.exists(path):
+        v.fail('stage %s: did not run (log: %s)' % (name, log))
+        return False
+    text = open(path).read()
+    m = re.search(r'^exit (\d+)$', text, re.M)
+    if not m:
+        v.fail('stage %s: did not finish (died or was killed; log: %s)' % (name, log))
+        return False
+    rc = int(m.group(1))
+    if rc == 1 and counted and counted():
+        v.ok()
+        return True
+    if rc:
+        why = ' (timed out)' if rc == 124 else ''
+        v.fail('stage %s: exit %d%s (log: %s)' % (name, rc, why, log))
+        return False
+    v.ok()
+    return True
+
+
+def kunit_leaves(group, path):
     for case in group.get('test_cases', []):
         yield path + [case['name']], case['status']
     for sub in group.get('sub_groups', []):
-        yield from leaves(sub, path + [sub['name']])
+        yield from kunit_leaves(sub, path + [sub['name']])
 
 
-kunit = os.path.join(logs, 'kunit.json')
-if os.path.exists(kunit):
-    data = json.load(open(kunit))
-    cases = list(leaves(data, []))
-    for name, status in cases:
-        if status == 'PASS':
-            passed += 1
-        elif status == 'SKIP':
-            skipped += 1
-        else:
-            failed += 1
-            failures.append('kunit: ' + '.'.join(name) + ' ' + status)
-    if not cases:
-        failed += 1
-        failures.append('kunit: no test case ran')
-
-guest = os.path.join(logs, 'guest-results.txt')
-if os.path.exists(guest):
-    program = ''
-    for line in open(guest, errors='replace'):
-        line = line.rstrip()
-        m = re.match(r'# ---- (\S+)( exit (\d+))?$', line)
+def kunit_param_skips(console):
+    """{suite.case: skips} from 6.1's per-case statistics lines."""
+    skips = {}
+    suite = None
+    if not os.path.exists(console):
+        return skips
+    for line in open(console, errors='replace'):
+        line = STAMP.sub('', line.rstrip('\r\n'))
+        m = re.match(r'^    # Subtest: (\S+)$', line)
         if m:
-            program = m.group(1)
+            suite = m.group(1)
             continue
-        m = re.match(r'(not ok|ok) \d+', line)
-        if not m:
-            continue
-        if re.search(r'#\s*SKIP', line, re.I):
-            skipped += 1
-        elif m.group(1) == 'ok':
-            passed += 1
-        else:
-            failed += 1
-            failures.append(program + ': ' + line.strip())
+        m = re.match(r'^\s+# (\S+): pass:\d+ fail:\d+ skip:(\d+) total:\d+$', line)
+        if m and suite:
+            skips['%s.%s' % (suite, m.group(1))] = int(m.group(2))
+    return skips
 
-for log, ran in (('kunit-console.log', 'kunit.json'), ('boot.log', 'boot.log')):
-    path = os.path.join(logs, log)
+
+def kunit_results(v, bed, logs, manifest, seen):
+    path = os.path.join(logs, bed, 'kunit.json')
     if not os.path.exists(path):
-        if os.path.exists(os.path.join(logs, ran)):
-            failed += 1
-            failures.append('kernel log %s: missing, nothing was scanned' % log)
-        continue
-    scan = subprocess.run([os.path.join(top, 'scripts/scan-log.py'), path],
-                          capture_output=True, text=True)
-    if scan.returncode:
-        failed += 1
-        failures.append('kernel log %s: %d reports\n%s' % (log, len(scan.stdout.splitlines()),
-                                                          scan.stdout.rstrip()))
+        v.fail('kunit (%s): no results (%s)' % (bed, path))
+        return
+    try:
+        data = json.load(open(path))
+    except ValueError as e:
+        v.fail('kunit (%s): unreadable results %s: %s' % (bed, path, e))
+        return
+    want_param_skips = {}
+    for name, status in kunit_leaves(data, []):
+        # [suite, case] or [suite, case, parameter]
+        key = '.'.join(name[:2]) + ('/' + '/'.join(name[2:]) if len(name) > 2 else '')
+        seen.add(('kunit', key))
+        expect, reason = manifest.get(('kunit', key), (None, ''))
+        if expect is None:
+            v.fail('kunit (%s): %s ran (%s) but is not in the manifest' % (bed, key, status))
+            continue
+        if len(name) > 2 and expect == 'skip':
+            case = '.'.join(name[:2])
+            want_param_skips[case] = want_param_skips.get(case, 0) + 1
+        if status == 'PASS' and (expect == 'pass' or len(name) > 2):
+            v.ok()
+        elif status == 'SKIP' and expect == 'skip':
+            v.ok()
+            v.skipped.append('kunit (%s): %s: %s' % (bed, key, reason))
+        elif status == 'SKIP':
+            v.fail('kunit (%s): %s skipped, and the manifest does not name that skip' % (bed, key))
+        elif status == 'PASS':
+            v.fail('kunit (%s): %s passed, but the manifest expects a skip (%s)' % (bed, key, reason))
+        else:
+            v.fail('kunit (%s): %s %s' % (bed, key, status))
+    # 6.1 prints skipped parameters as "ok": count them from the console.
+    skips = kunit_param_skips(os.path.join(logs, bed, 'kunit-console.log'))
+    for case in sorted(set(skips) | set(want_param_skips)):
+        have, want = skips.get(case, 0), want_param_skips.get(case, 0)
+        if have != want:
+            v.fail('kunit (%s): %s: %d parameters skipped, the manifest names %d' %
+                   (bed, case, have, want))
+        elif want:
+            v.skipped.append('kunit (%s): %s: %d parameters skipped as listed' % (bed, case, want))
+
+
+def guest_programs(path):
+    """[(program, exit status or None, [lines])] from guest-results.txt."""
+    programs = []
+    cur = None
+    for line in open(path, errors='replace'):
+        line = line.rstrip('\r\n')
+        m = re.match(r'^# ---- /tests/(\S+?)(?: exit (\d+))?$', line)
+        if m and m.group(2) is None:
+            cur = [m.group(1), None, []]
+            programs.append(cur)
+        elif m and cur and m.group(1) == cur[0]:
+            cur[1] = int(m.group(2))
+            cur = None
+        elif cur:
+            cur[2].append(line)
+    return programs
+
+
+def guest_results(v, bed, logs, manifest, seen):
+    path = os.path.join(logs, bed, 'guest-results.txt')
+    if not os.path.exists(path) or not os.path.getsize(path):
+        v.fail('guest (%s): no results (%s)' % (bed, path))
+        return
+    for prog, rc, lines in guest_programs(path):
+        seen.add(('guest', prog))
+        expect, _ = manifest.get(('guest', prog), (None, ''))
+        where = 'guest (%s): %s' % (bed, prog)
+        if expect is None:
+            v.fail('%s ran but is not in the manifest' % where)
+            continue
+        want = int(expect.split()[1]) if expect.startswith('plan ') else None
+        bad = []
+        if rc is None:
+            bad.append('did not finish (no exit status)')
+        elif rc:
+            bad.append('exit %d' % rc)
+        plan = None
+        results = 0
+        tap = False
+        for line in lines:
+            if re.match(r'^Bail out!', line):
+                bad.append(line)
+                tap = True
+            m = re.match(r'^1\.\.(\d+)(\s*#\s*SKIP.*)?$', line, re.I)
+            if m:
+                tap = True
+                if plan is not None:
+                    bad.append('a second plan: ' + line)
+                plan = int(m.group(1))
+                if m.group(2):
+                    bad.append('skipped as a whole: ' + line)
+                continue
+            m = re.match(r'^(not ok|ok) (\d+)\b(.*)$', line)
+            if not m:
+                continue
+            tap = True
+            results += 1
+            test = '%s/%s' % (prog, m.group(2))
+            skip = re.search(r'#\s*SKIP', m.group(3), re.I)
+            sexpect, reason = manifest.get(('guest', test), ('pass', ''))
+            if m.group(1) == 'not ok':
+                v.fail('%s: %s' % (where, line))
+            elif skip and sexpect == 'skip':
+                seen.add(('guest', test))
+                v.ok()
+                v.skipped.append('guest (%s): %s: %s' % (bed, test, reason))
+            elif skip:
+                v.fail('%s: skipped, and the manifest does not name that skip: %s' % (where, line))
+            elif sexpect == 'skip':
+                seen.add(('guest', test))
+                v.fail('%s: passed, but the manifest expects a skip (%s): %s' % (where, reason, line))
+            else:
+                v.ok()
+        if not tap:
+            bad.append('printed no TAP')
+        elif plan is None:
+            bad.append('printed no plan')
+        elif plan != results:
+            bad.append('plan 1..%d but %d results' % (plan, results))
+        if want is not None and plan is not None and plan != want:
+            bad.append('plan 1..%d but the manifest says %d' % (plan, want))
+        for b in bad:
+            v.fail('%s: %s' % (where, b))
+
+
+def scan(v, what, path):
+    if not os.path.exists(path) or not os.path.getsize(path):
+        v.fail('kernel log %s: missing, nothing was scanned' % what)
+        return
+    out = subprocess.run([sys.executable, os.path.join(TOP, 'scripts/scan-log.py'), path],
+                         capture_output=True, text=True)
+    if out.returncode:
+        v.fail('kernel log %s: %d reports\n%s' % (what, len(out.stdout.splitlines()),
+                                                 out.stdout.rstrip()))
     else:
-        passed += 1
+        v.ok()
 
-checks = os.path.join(logs, 'check-results.txt')
-if os.path.exists(checks):
-    for line in open(checks):
+
+def checks(v, logs):
+    path = os.path.join(logs, 'check-results.txt')
+    if not os.path.exists(path):
+        v.fail('check: no results (%s)' % path)
+        return
+    n = 0
+    lines = open(path).read().splitlines()
+    if '# complete' not in lines:
+        v.fail('check: did not run to its end (%s)' % path)
+    for line in lines:
         if line.startswith('ok'):
-            passed += 1
+            v.ok()
+            n += 1
         elif line.startswith('not ok'):
-            failed += 1
-            failures.append('check: ' + line[7:].strip())
+            v.fail('check: ' + line[len('not ok'):].strip(' -'))
+            n += 1
+    if not n:
+        v.fail('check: no check ran')
 
-for f in failures:
-    print('FAILED ' + f)
-if skipped:
-    print('(%d skipped: their reason is in the logs)' % skipped)
-print('%d passed, %d failed' % (passed, failed))
-sys.exit(1 if failed else 0)
+
+def checks_failed(logs):
+    """make check ran to its end and failed checks (counted by checks())."""
+    path = os.path.join(logs, 'check-results.txt')
+    if not os.path.exists(path):
+        return False
+    lines = open(path).read().splitlines()
+    return '# complete' in lines and any(line.startswith('not ok') for line in lines)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--mode', choices=('test', 'run'), default='test')
+    ap.add_argument('--beds', default='sl fl')
+    ap.add_argument('--only', help='hold only these stages (kunit, boot) against the manifest, '
+                    'as make mutants does')
+    ap.add_argument('--manifest-dir', default=os.path.join(TOP, 'config', 'manifest'))
+    ap.add_argument('logs')
+    args = ap.parse_args()
+    logs = args.logs
+    v = Verdict()
+
+    only = set(args.only.split()) if args.only else None
+    stages = ['setup', 'build'] if args.mode == 'test' else ['build']
+    for name in stages if only is None else []:
+        if not stage(v, logs, name, os.path.join(logs, name + '.log')):
+            break
+    else:
+        for bed in args.beds.split():
+            manifest = read_manifest(os.path.join(args.manifest_dir, bed))
+            seen = set()
+            if args.mode == 'test' and (only is None or 'kunit' in only):
+                stage(v, logs, 'kunit-' + bed, os.path.join(logs, bed, 'kunit.log'))
+                kunit_results(v, bed, logs, manifest, seen)
+                scan(v, '%s/kunit-console.log' % bed, os.path.join(logs, bed, 'kunit-console.log'))
+            if only is None or 'boot' in only:
+                stage(v, logs, 'boot-' + bed, os.path.join(logs, bed, 'boot.log'))
+                guest_results(v, bed, logs, manifest, seen)
+                scan(v, '%s/boot.log' % bed, os.path.join(logs, bed, 'boot.log'))
+            for kind, name in sorted(set(manifest) - seen):
+                if kind == 'kunit' and (args.mode == 'run' or (only and 'kunit' not in only)):
+                    continue
+                if kind == 'guest' and only and 'boot' not in only:
+                    continue
+                if kind == 'guest' and '/' in name:
+                    if ('guest', name.split('/')[0]) in seen:
+                        # A listed skip of a program that ran: it must have
+                        # been that skip (checked above) or it is missing.
+                        v.fail('guest (%s): %s did not run (the manifest expects a skip)' %
+                               (bed, name))
+                    continue
+                v.fail('%s (%s): %s did not run' % (kind, bed, name))
+        if args.mode == 'test' and only is None:
+            stage(v, logs, 'check', os.path.join(logs, 'check.log'),
+                  counted=lambda: checks_failed(logs))
+            checks(v, logs)
+            stage(v, logs, 'harness-test', os.path.join(logs, 'harness-test.log'))
+
+    for f in v.failures:
+        print('FAILED ' + f)
+    for s in v.skipped:
+        print('skipped as the manifest says: ' + s)
+    print('%d passed, %d failed' % (v.passed, len(v.failures)))
+    return 1 if v.failures else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,16 +1,27 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# make test: setup, build, KUnit under QEMU, the guest tests, static checks.
-# Every stage runs even when an earlier test failed (a failed build stops
-# it); the last line is "N passed, N failed".
+# make test: setup, build, then in each test bed (config/beds) KUnit under
+# QEMU and the guest tests, then the static checks and the harness's own
+# tests. Every stage runs even when an earlier test failed (a failed setup
+# or build stops it), under a time limit, and leaves its exit status in
+# work/logs/stages/NAME; the verdict (scripts/summary.py) holds each stage
+# and each test against config/manifest/BED. The last line is
+# "N passed, N failed".
 . "$(dirname "$0")/lib.sh"
 
-"$TOP/scripts/setup.sh"
-"$TOP/scripts/build.sh"
-rm -f "$LOGS"/kunit.json "$LOGS"/kunit.log "$LOGS"/kunit-console.log "$LOGS"/boot.log "$LOGS"/guest-results.txt \
-	"$LOGS"/check-results.txt
-"$TOP/scripts/kunit.sh" || true
-"$TOP/scripts/boot.sh" || true
-"$TOP/scripts/check.sh" || true
-banner "make test: results (logs in $LOGS)"
-exec python3 "$TOP/scripts/summary.py" "$LOGS"
+new_run
+
+verdict() {
+	banner "make test: results (logs in $LOGS)"
+	exec python3 "$TOP/scripts/summary.py" --mode test --beds "$BEDS" "$LOGS"
+}
+
+stage setup 20 "$TOP/scripts/setup.sh" || verdict
+stage build 60 "$TOP/scripts/build.sh" || verdict
+for b in $BEDS; do
+	stage "kunit-$b" 20 env HARNESS_BED="$b" "$TOP/scripts/kunit.sh" || true
+	stage "boot-$b" 20 env HARNESS_BED="$b" BOOT_TIMEOUT=1080 "$TOP/scripts/boot.sh" || true
+done
+stage check 40 "$TOP/scripts/check.sh" || true
+stage harness-test 5 "$TOP/scripts/harness-test.py" || true
+verdict

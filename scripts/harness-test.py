@@ -1,0 +1,325 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""make harness-test: the verdict tests itself, in seconds, without a kernel.
+
+Builds a fabricated logs directory of a run that passed in every bed (its
+own manifest, stages, kunit.py JSON, consoles, guest results, check
+results), checks that scripts/summary.py passes it, then breaks it one way
+at a time (a selftest that bails out or crashes, a short plan, a missing
+suite, a stray skip, a stage that died or timed out, an open fault window,
+each kind of splat, ...) and checks that each is a failure that names what
+broke. Also checks that the repository's manifests parse. Prints TAP and
+"N passed, N failed"; exit status 1 on any failure.
+"""
+import copy
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SUMMARY = os.path.join(TOP, 'scripts', 'summary.py')
+BEDS = ('sl', 'fl')
+
+MANIFEST = '''# fabricated
+kunit\tsuite_a.case_one\tpass
+kunit\tsuite_a.case_two\tpass
+kunit\tsuite_b.params/first\tpass
+kunit\tsuite_b.params/second\tpass
+kunit\tsuite_b.params/third\tskip\tthe fake has no ATS here
+kunit\tsuite_b.skipper\tskip\tneeds hardware
+guest\t00-bed-check\tplan 2
+guest\t20-selftest\tplan 3
+guest\t20-selftest/3\tskip\tno kmemleak in this bed
+guest\t99-kernel-state\tplan 1
+'''
+
+KUNIT_JSON = {
+    'name': 'KUnit Test Group', 'test_cases': [], 'sub_groups': [
+        {'name': 'suite_a', 'sub_groups': [], 'test_cases': [
+            {'name': 'case_one', 'status': 'PASS'},
+            {'name': 'case_two', 'status': 'PASS'}]},
+        {'name': 'suite_b', 'test_cases': [
+            {'name': 'skipper', 'status': 'SKIP'}], 'sub_groups': [
+            {'name': 'params', 'sub_groups': [], 'test_cases': [
+                {'name': 'first', 'status': 'PASS'},
+                {'name': 'second', 'status': 'PASS'},
+                {'name': 'third', 'status': 'PASS'}]}]}]}
+
+CONSOLE = '''[    1.000000] KTAP version 1
+[    1.000001] 1..2
+[    1.000002]     KTAP version 1
+[    1.000003]     # Subtest: suite_a
+[    1.000004]     1..2
+[    1.000005]     ok 1 - case_one
+[    1.100000] pci 0000:00:03.0: expected DMAR faults: begin
+[    1.100001] DMAR: DRHD: handling fault status reg 2
+[    1.100002] DMAR: [DMA Write NO_PASID] Request device [00:03.0] fault addr 0x1000 [fault reason 0x04] PTE Write access is not set
+[    1.300000] pci 0000:00:03.0: expected DMAR faults: end
+[    1.300001]     ok 2 - case_two
+[    1.300002] ok 1 - suite_a
+[    1.300003]     KTAP version 1
+[    1.300004]     # Subtest: suite_b
+[    1.300005]     1..2
+[    1.300006]         KTAP version 1
+[    1.300007]         # Subtest: params
+[    1.300008]         ok 1 first
+[    1.300009]         ok 2 second
+[    1.300010]         ok 3 third
+[    1.300011]     # params: pass:2 fail:0 skip:1 total:3
+[    1.300012]     ok 1 - params
+[    1.300013]     ok 2 - skipper # SKIP needs hardware
+[    1.300014] ok 2 - suite_b
+'''
+
+GUEST = '''# ---- /tests/00-bed-check
+TAP version 13
+1..2
+ok 1 bed: dmar0
+ok 2 bed: edu
+# ---- /tests/00-bed-check exit 0
+# ---- /tests/20-selftest
+TAP version 13
+1..3
+ok 1 attach
+ok 2 detach
+ok 3 kmemleak # SKIP no kmemleak
+# Totals: pass:2 fail:0 xfail:0 xpass:0 skip:1 error:0
+# ---- /tests/20-selftest exit 0
+# ---- /tests/99-kernel-state
+TAP version 13
+1..1
+ok 1 kernel: not tainted
+# ---- /tests/99-kernel-state exit 0
+'''
+
+BOOT = '''[    0.500000] Linux version 6.1.192
+[    2.000000] harness: test /tests/00-bed-check
+[    2.100000] harness: test /tests/20-selftest
+[    2.200000] iommu_pasid_test 0000:00:03.0: expected DMAR faults: begin
+[    2.200001] DMAR: [DMA Read NO_PASID] Request device [00:03.0] fault addr 0x2000
+[    2.400000] iommu_pasid_test 0000:00:03.0: expected DMAR faults: end
+[    2.500000] harness: test /tests/99-kernel-state
+[    2.600000] harness: tests done
+==== harness results begin ====
+==== harness results end ====
+'''
+
+STAGES = ['setup', 'build', 'check', 'harness-test'] + \
+    ['%s-%s' % (s, b) for b in BEDS for s in ('kunit', 'boot')]
+
+
+def world():
+    """The files of a run that passed: {relative path: text}."""
+    files = {'manifest/%s' % b: MANIFEST for b in BEDS}
+    for b in BEDS:
+        files['logs/%s/kunit.json' % b] = json.dumps(KUNIT_JSON)
+        files['logs/%s/kunit-console.log' % b] = CONSOLE
+        files['logs/%s/guest-results.txt' % b] = GUEST
+        files['logs/%s/boot.log' % b] = BOOT
+    for s in STAGES:
+        files['logs/stages/%s' % s] = 'start 1\nexit 0\n'
+    files['logs/check-results.txt'] = 'ok - checkpatch\nok - W=1\n# complete\n'
+    return files
+
+
+def edit(path, old, new):
+    def f(files):
+        assert old in files[path], (path, old)
+        files[path] = files[path].replace(old, new, 1)
+    return f
+
+
+def drop(path):
+    def f(files):
+        del files[path]
+    return f
+
+
+def put(path, text):
+    def f(files):
+        files[path] = text
+    return f
+
+
+def kunit_status(suite, case, status, param=None):
+    def f(files):
+        data = json.loads(files['logs/sl/kunit.json'])
+        for s in data['sub_groups']:
+            if s['name'] != suite:
+                continue
+            groups = [g for g in s['sub_groups'] if g['name'] == case] if param else [s]
+            for g in groups:
+                for c in g['test_cases']:
+                    if c['name'] == (param or case):
+                        if status is None:
+                            g['test_cases'].remove(c)
+                        else:
+                            c['status'] = status
+        files['logs/sl/kunit.json'] = json.dumps(data)
+    return f
+
+
+def splat(line):
+    return edit('logs/fl/boot.log', '[    2.500000] harness: test /tests/99',
+                line + '\n[    2.500000] harness: test /tests/99')
+
+
+# (name, change, a text the verdict must print)
+CASES = [
+    ('selftest bails out (ksft_exit_fail_msg)',
+     edit('logs/sl/guest-results.txt', 'ok 2 detach\nok 3 kmemleak # SKIP no kmemleak\n',
+          'Bail out! fail-nth 3: step 2 failed, state left\n'), 'Bail out!'),
+    ('selftest bails out with exit 1',
+     edit('logs/sl/guest-results.txt', '/tests/20-selftest exit 0', '/tests/20-selftest exit 1'),
+     'exit 1'),
+    ('selftest crashed with no TAP (exit 139)',
+     edit('logs/sl/guest-results.txt',
+          'TAP version 13\n1..3\nok 1 attach\nok 2 detach\nok 3 kmemleak # SKIP no kmemleak\n'
+          '# Totals: pass:2 fail:0 xfail:0 xpass:0 skip:1 error:0\n# ---- /tests/20-selftest exit 0',
+          'Segmentation fault\n# ---- /tests/20-selftest exit 139'), 'printed no TAP'),
+    ('short plan', edit('logs/sl/guest-results.txt', '1..3', '1..40'), 'plan 1..40 but 3 results'),
+    ('no plan', edit('logs/fl/guest-results.txt', '1..3\n', ''), 'printed no plan'),
+    ('program skipped as a whole (1..0 # SKIP)',
+     edit('logs/sl/guest-results.txt',
+          '1..3\nok 1 attach\nok 2 detach\nok 3 kmemleak # SKIP no kmemleak\n',
+          '1..0 # SKIP no /dev/iommu_pasid_test\n'), 'skipped as a whole'),
+    ('guest program did not finish (guest hung)',
+     edit('logs/sl/guest-results.txt', '# ---- /tests/99-kernel-state exit 0\n', ''),
+     'did not finish'),
+    ('not ok in the guest', edit('logs/fl/guest-results.txt', 'ok 1 attach', 'not ok 1 attach'),
+     'not ok 1 attach'),
+    ('guest program missing', edit('logs/sl/guest-results.txt',
+                                   GUEST[GUEST.index('# ---- /tests/99'):], ''),
+     '99-kernel-state did not run'),
+    ('guest program not in the manifest', edit('logs/sl/guest-results.txt', '/tests/00-bed-check',
+                                               '/tests/01-bed-check'), 'not in the manifest'),
+    ('stray guest skip', edit('logs/sl/guest-results.txt', 'ok 2 detach', 'ok 2 detach # SKIP x'),
+     'does not name that skip'),
+    ('listed guest skip that passed', edit('logs/sl/guest-results.txt', 'ok 3 kmemleak # SKIP no kmemleak',
+                                           'ok 3 kmemleak'), 'expects a skip'),
+    ('kunit case failed', kunit_status('suite_a', 'case_two', 'FAIL'), 'suite_a.case_two FAIL'),
+    ('kunit case crashed', kunit_status('suite_a', 'case_two', 'ERROR'), 'suite_a.case_two ERROR'),
+    ('kunit suite missing (a .kunitconfig dropped)',
+     lambda f: f.__setitem__('logs/sl/kunit.json', json.dumps(
+         dict(KUNIT_JSON, sub_groups=KUNIT_JSON['sub_groups'][1:]))),
+     'suite_a.case_one did not run'),
+    ('kunit case renamed', edit('logs/sl/kunit.json', '"case_one"', '"case_1"'),
+     'not in the manifest'),
+    ('stray kunit skip', kunit_status('suite_a', 'case_one', 'SKIP'), 'does not name that skip'),
+    ('kunit parameter missing', kunit_status('suite_b', 'params', None, 'second'),
+     'suite_b.params/second did not run'),
+    ('stray parameter skip printed as ok (6.1)',
+     edit('logs/sl/kunit-console.log', 'skip:1 total:3', 'skip:2 total:3'),
+     '2 parameters skipped, the manifest names 1'),
+    ('kunit.py wrote no JSON', drop('logs/fl/kunit.json'), 'kunit (fl): no results'),
+    ('kunit.py JSON truncated', put('logs/fl/kunit.json', '{"name": "KUnit'), 'unreadable'),
+    ('console log missing', drop('logs/fl/kunit-console.log'), 'missing, nothing was scanned'),
+    ('guest results missing', drop('logs/fl/guest-results.txt'), 'guest (fl): no results'),
+    ('stage failed', put('logs/stages/kunit-fl', 'start 1\nexit 2\n'), 'stage kunit-fl: exit 2'),
+    ('stage timed out (guest hang)', put('logs/stages/boot-sl', 'start 1\nexit 124\n'), 'timed out'),
+    ('stage died (no exit line)', put('logs/stages/check', 'start 1\n'), 'did not finish'),
+    ('stage never ran', drop('logs/stages/boot-fl'), 'stage boot-fl: did not run'),
+    ('build failed stops the rest', put('logs/stages/build', 'start 1\nexit 2\n'), 'stage build'),
+    ('check.sh died half way', edit('logs/check-results.txt', '# complete\n', ''),
+     'did not run to its end'),
+    ('a check failed', edit('logs/check-results.txt', 'ok - W=1', 'not ok - W=1'), 'check: W=1'),
+    ('empty logs', lambda f: [f.pop(k) for k in list(f) if k.startswith('logs/')],
+     'did not run'),
+    ('expected-fault window left open at the next result',
+     edit('logs/sl/kunit-console.log', '[    1.300000] pci 0000:00:03.0: expected DMAR faults: end\n', ''),
+     'still open at the next test result'),
+    ('expected-fault window left open at the next program',
+     edit('logs/sl/boot.log', '[    2.400000] iommu_pasid_test 0000:00:03.0: expected DMAR faults: end\n',
+          ''), 'still open at the next test result'),
+    ('expected-fault window closed by another device',
+     edit('logs/sl/boot.log', 'iommu_pasid_test 0000:00:03.0: expected DMAR faults: end',
+          'iommu_pasid_test 0000:00:04.0: expected DMAR faults: end'), 'closed by another device'),
+    ('marker inside another line does not open a window',
+     edit('logs/sl/boot.log', '[    2.200000] iommu_pasid_test 0000:00:03.0: expected DMAR faults: begin',
+          '[    2.200000] iommu_pasid_test: said "expected DMAR faults: begin" in passing'),
+     'DMA Read NO_PASID'),
+    ('DMAR fault outside a window',
+     splat('[    2.450000] DMAR: [DMA Write NO_PASID] Request device [00:03.0] fault addr 0x3000'),
+     'DMA Write NO_PASID'),
+    ('WARNING', splat('[    2.4] WARNING: CPU: 0 PID: 1 at drivers/iommu/iommu.c:3000 x+0x1/0x2'),
+     'WARNING: CPU'),
+    ('kernel BUG at', splat('[    2.4] kernel BUG at drivers/iommu/intel/pasid.c:100!'), 'kernel BUG at'),
+    ('invalid opcode', splat('[    2.4] invalid opcode: 0000 [#1] PREEMPT SMP KASAN'), 'invalid opcode'),
+    ('KASAN', splat('[    2.4] BUG: KASAN: use-after-free in iommu_detach_device_pasid+0x10/0x20'),
+     'KASAN'),
+    ('RCU stall', splat('[    2.4] rcu: INFO: rcu_preempt self-detected stall on CPU'), 'stall'),
+    ('lockdep non-static key', splat('[    2.4] INFO: trying to register non-static key.'),
+     'non-static key'),
+    ('lockdep circular', splat('[    2.4] WARNING: possible circular locking dependency detected'),
+     'circular locking'),
+    ('kmemleak', splat('[    2.4] kmemleak: 3 new suspected memory leaks (see /sys/kernel/debug/kmemleak)'),
+     'suspected memory leaks'),
+    ('hung task', splat('[  122.4] INFO: task iommu_pasid:77 blocked for more than 120 seconds.'),
+     'blocked for more than'),
+    ('soft lockup', splat('[    2.4] watchdog: BUG: soft lockup - CPU#0 stuck for 26s!'), 'soft lockup'),
+    ('QEMU error', splat('qemu-system-x86_64: vtd_qi_inv_desc: invalid inv desc'), 'qemu-system'),
+    ('kernel panic', splat('[    2.4] Kernel panic - not syncing: Fatal exception'), 'Kernel panic'),
+]
+
+
+def run(files):
+    d = tempfile.mkdtemp(prefix='harness-test.')
+    try:
+        for rel, text in files.items():
+            path = os.path.join(d, rel)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, 'w') as f:
+                f.write(text)
+        os.makedirs(os.path.join(d, 'logs'), exist_ok=True)
+        out = subprocess.run([sys.executable, SUMMARY, '--mode', 'test', '--beds', ' '.join(BEDS),
+                              '--manifest-dir', os.path.join(d, 'manifest'),
+                              os.path.join(d, 'logs')], capture_output=True, text=True)
+        return out.returncode, out.stdout + out.stderr
+    finally:
+        shutil.rmtree(d)
+
+
+def main():
+    n = failed = 0
+    results = []
+
+    def result(ok, what, detail=''):
+        nonlocal n, failed
+        n += 1
+        failed += not ok
+        results.append('%s %d %s' % ('ok' if ok else 'not ok', n, what))
+        if not ok and detail:
+            results.extend('# ' + line for line in detail.splitlines())
+
+    rc, out = run(world())
+    last = out.strip().splitlines()[-1] if out.strip() else ''
+    result(rc == 0 and last.endswith(' 0 failed'), 'a run that passed passes (%s)' % last, out)
+    for name, change, text in CASES:
+        files = copy.deepcopy(world())
+        change(files)
+        rc, out = run(files)
+        last = out.strip().splitlines()[-1] if out.strip() else ''
+        ok = rc == 1 and text in out and last.endswith(' failed') and not last.endswith(' 0 failed')
+        result(ok, 'fails: %s' % name, out)
+    for bed in BEDS:
+        path = os.path.join(TOP, 'config', 'manifest', bed)
+        out = subprocess.run([sys.executable, '-c',
+                              'import sys; sys.path.insert(0, %r); import summary; '
+                              'm = summary.read_manifest(%r); print(len(m))' %
+                              (os.path.join(TOP, 'scripts'), path)],
+                             capture_output=True, text=True)
+        result(out.returncode == 0 and int(out.stdout or 0) > 0,
+               'manifest config/manifest/%s parses (%s entries)' % (bed, out.stdout.strip() or '?'),
+               out.stderr)
+    print('TAP version 13')
+    print('1..%d' % n)
+    print('\n'.join(results))
+    print('%d passed, %d failed' % (n - failed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

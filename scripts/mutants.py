@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""make mutants: does each bug of mutants/mutants.conf make a test fail?
+
+For each mutant (a one-line source change that models a bug) apply it to
+a worktree of work/linux's HEAD (work/mutants/linux, with its own build, so
+the developer's tree and test kernel are left alone), rebuild incrementally,
+run the stages it names (kunit, then boot) in the beds it names, and hold
+the results against the manifest with scripts/summary.py. A failure kills
+the mutant (the later stages are not run); a mutant no test notices
+survives. Each mutant is reverted before the next one. Writes mutants/RESULTS.md, with the
+reason of every survivor taken from mutants/survivors.conf (where no test
+in these beds can see that bug), and exits 1 if a survivor has no reason.
+
+    mutants.py [ID...]    only these mutants
+"""
+import configparser
+import os
+import re
+import subprocess
+import sys
+import time
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+WORK = os.environ.get('WORK', os.path.join(TOP, 'work'))
+MAIN = os.path.join(WORK, 'linux')
+LOGS = os.path.join(WORK, 'mutants')
+LINUX = os.path.join(LOGS, 'linux')
+LOCK = os.path.join(WORK, 'kbuild.lock')
+
+
+def conf(path):
+    c = configparser.ConfigParser(interpolation=None)
+    c.read(path)
+    return c
+
+
+def sh(cmd, log, env=None):
+    with open(log, 'w') as f:
+        return subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT,
+                              env=dict(os.environ, **(env or {}))).returncode
+
+
+def build(log):
+    return sh(['flock', LOCK, os.path.join(TOP, 'scripts', 'build.sh')], log, {'LINUX': LINUX})
+
+
+def worktree():
+    """work/mutants/linux at work/linux's HEAD, clean."""
+    head = subprocess.run(['git', '-C', MAIN, 'rev-parse', 'HEAD'], capture_output=True,
+                          text=True, check=True).stdout.strip()
+    if not os.path.exists(os.path.join(LINUX, '.git')):
+        subprocess.run(['git', '-C', MAIN, 'worktree', 'prune'], check=True)
+        subprocess.run(['git', '-C', MAIN, 'worktree', 'add', '-q', '--detach', LINUX, head],
+                       check=True)
+    subprocess.run(['git', '-C', LINUX, 'checkout', '-q', '--detach', '-f', head], check=True)
+    return subprocess.run(['git', '-C', LINUX, 'log', '-1', '--format=%h %s'],
+                          capture_output=True, text=True).stdout.strip()
+
+
+def run_mutant(mid, m):
+    path = os.path.join(LINUX, m['file'])
+    src = open(path).read()
+    old, new = m['old'], m['new']
+    if src.count(old) != 1:
+        return 'invalid', '`old` occurs %d times in %s' % (src.count(old), m['file'])
+    d = os.path.join(LOGS, mid)
+    os.makedirs(d, exist_ok=True)
+    open(path, 'w').write(src.replace(old, new))
+    try:
+        if build(os.path.join(d, 'build.log')):
+            return 'stillborn', 'does not build (%s/build.log)' % d
+        stages = m.get('stages', 'kunit').split()
+        beds = m.get('beds', 'sl').split()
+        killers = []
+        for bed in beds:
+            env = {'HARNESS_BED': bed, 'LOGS': d, 'LINUX': LINUX}
+            stage_dir = os.path.join(d, 'stages')
+            os.makedirs(stage_dir, exist_ok=True)
+            for s in ('kunit', 'boot'):
+                name = '%s-%s' % (s, bed)
+                if s not in stages:
+                    continue
+                rc = sh([os.path.join(TOP, 'scripts', s + '.sh')],
+                        os.path.join(d, name + '.log'), env)
+                open(os.path.join(stage_dir, name), 'w').write('start 0\nexit %d\n' % rc)
+                out = subprocess.run([sys.executable, os.path.join(TOP, 'scripts', 'summary.py'),
+                                      '--mode', 'test', '--only', s, '--beds', bed, d],
+                                     capture_output=True, text=True).stdout
+                killers = ['%s: %s' % (name, line[len('FAILED '):]) for line in out.splitlines()
+                           if line.startswith('FAILED ')]
+                if killers:
+                    return 'killed', killers
+        return 'survived', []
+    finally:
+        open(path, 'w').write(src)
+
+
+def main():
+    muts = conf(os.path.join(TOP, 'mutants', 'mutants.conf'))
+    why = conf(os.path.join(TOP, 'mutants', 'survivors.conf'))
+    only = sys.argv[1:]
+    os.makedirs(LOGS, exist_ok=True)
+    head = worktree()
+    rows = []
+    t0 = time.time()
+    # The control: the tree as it is must pass, or every mutant would look killed.
+    first = muts[muts.sections()[0]]
+    print('==> control: the unmutated series', flush=True)
+    verdict, detail = run_mutant('control', {'file': first['file'], 'old': first['old'],
+                                             'new': first['old'], 'stages': 'kunit',
+                                             'beds': ' '.join(sorted({muts[m].get('beds', 'sl')
+                                                                      for m in muts.sections()}))})
+    if verdict != 'survived':
+        sys.exit('the unmutated series does not pass (%s): %s' % (verdict, detail))
+    for mid in muts.sections():
+        if only and mid not in only:
+            continue
+        m = muts[mid]
+        t = time.time()
+        print('==> mutant %s: %s' % (mid, m['models']), flush=True)
+        verdict, detail = run_mutant(mid, m)
+        print('    %s after %ds' % (verdict, time.time() - t), flush=True)
+        rows.append((mid, m, verdict, detail))
+
+    bad = 0
+    out = ['# Mutants', '',
+           'Written by `make mutants` (scripts/mutants.py) on the series at `%s`, in %d minutes.' %
+           (head, (time.time() - t0) / 60),
+           'Each mutant is a one-line change of mutants/mutants.conf applied to the work tree; '
+           'it is killed when a stage it names (KUnit, the guest boot) fails against the manifest '
+           'in a bed it names.', '',
+           '| mutant | models | file | beds | verdict | by |', '| --- | --- | --- | --- | --- | --- |']
+    for mid, m, verdict, detail in rows:
+        if verdict == 'killed':
+            by = '; '.join(sorted(set(re.sub(r'\s+', ' ', k)[:110] for k in detail))[:3])
+        elif verdict == 'survived':
+            if why.has_section(mid):
+                by = 'no test in these beds: ' + why[mid]['why']
+            else:
+                by = '**no test, no reason**'
+                bad += 1
+        else:
+            by = detail
+            bad += 1
+        out.append('| %s | %s | `%s` | %s | %s | %s |' % (
+            mid, m['models'], m['file'], m.get('beds', 'sl'), verdict, by.replace('|', '/')))
+    n = {v: sum(1 for r in rows if r[2] == v) for v in ('killed', 'survived', 'stillborn', 'invalid')}
+    out += ['', '%d mutants: %d killed, %d survived, %d did not build, %d invalid.' % (
+        len(rows), n['killed'], n['survived'], n['stillborn'], n['invalid'])]
+    if not only:
+        open(os.path.join(TOP, 'mutants', 'RESULTS.md'), 'w').write('\n'.join(out) + '\n')
+    print('\n'.join(out[-1:]))
+    return 1 if bad else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
