@@ -29,7 +29,7 @@ qemu_args >/dev/null
 mkdir -p "$BEDLOGS"
 log=$BEDLOGS/boot.log
 results=$BEDLOGS/guest-results.txt
-root=$WORK/initramfs
+root=$BEDLOGS/initramfs
 rm -rf "$root"
 mkdir -p "$root"/{bin,dev,proc,sys,tmp,tests}
 cp /bin/busybox "$root/bin/busybox"
@@ -43,16 +43,16 @@ if [ "$bench" = 1 ]; then
 else
 	cp "$TOP"/guest/tests/* "$root/tests/"
 	# Selftests the series carries, built by scripts/selftests.sh.
-	if [ -d "$WORK/selftests" ]; then
-		cp -a "$WORK"/selftests/. "$root/tests/"
+	if [ -d "$BUILD/selftests" ]; then
+		cp -a "$BUILD"/selftests/. "$root/tests/"
 	fi
 fi
-(cd "$root" && find . | sort | cpio -o -H newc --quiet | gzip -1) >"$WORK/initramfs.cpio.gz"
+(cd "$root" && find . | sort | cpio -o -H newc --quiet | gzip -1) >"$BEDLOGS/initramfs.cpio.gz"
 
 mapfile -t qargs < <(qemu_args)
 cmdline="$(cat "$TOP/config/kernel.cmdline") kunit.enable=1 panic=-1 harness.interactive=$interactive harness.bed=$BED"
 cmd=(qemu-system-x86_64 -nodefaults -m 2048 -no-reboot -nographic
-	-kernel "$kernel" -initrd "$WORK/initramfs.cpio.gz" -append "$cmdline"
+	-kernel "$kernel" -initrd "$BEDLOGS/initramfs.cpio.gz" -append "$cmdline"
 	"${qargs[@]}")
 rm -f "$results"
 qrc=0

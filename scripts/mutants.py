@@ -15,6 +15,7 @@ in these beds can see that bug), and exits 1 if a survivor has no reason.
     mutants.py [ID...]    only these mutants
 """
 import configparser
+import json
 import os
 import re
 import subprocess
@@ -108,11 +109,15 @@ def main():
     first = muts[muts.sections()[0]]
     print('==> control: the unmutated series', flush=True)
     verdict, detail = run_mutant('control', {'file': first['file'], 'old': first['old'],
-                                             'new': first['old'], 'stages': 'kunit',
+                                             'new': first['old'],
+                                             'stages': ' '.join(sorted({st for m in muts.sections()
+                                                                        for st in muts[m].get(
+                                                                            'stages', 'kunit').split()})),
                                              'beds': ' '.join(sorted({muts[m].get('beds', 'sl')
                                                                       for m in muts.sections()}))})
     if verdict != 'survived':
         sys.exit('the unmutated series does not pass (%s): %s' % (verdict, detail))
+    print('    passes', flush=True)
     for mid in muts.sections():
         if only and mid not in only:
             continue
@@ -121,17 +126,35 @@ def main():
         print('==> mutant %s: %s' % (mid, m['models']), flush=True)
         verdict, detail = run_mutant(mid, m)
         print('    %s after %ds' % (verdict, time.time() - t), flush=True)
-        rows.append((mid, m, verdict, detail))
+        os.makedirs(os.path.join(LOGS, mid), exist_ok=True)
+        with open(os.path.join(LOGS, mid, 'verdict.json'), 'w') as f:
+            json.dump({'verdict': verdict, 'detail': detail, 'series': head,
+                       'change': [m['file'], m['old'], m['new']]}, f)
+    # Every mutant of the list with its last verdict, from this run or an
+    # earlier one (make mutants ID... runs again only those).
+    for mid in muts.sections():
+        m = muts[mid]
+        path = os.path.join(LOGS, mid, 'verdict.json')
+        if not os.path.exists(path):
+            rows.append((mid, m, 'not run', '', ''))
+            continue
+        v = json.load(open(path))
+        if v['change'] != [m['file'], m['old'], m['new']]:
+            rows.append((mid, m, 'not run', 'changed since its last run', ''))
+            continue
+        rows.append((mid, m, v['verdict'], v['detail'], v['series']))
 
     bad = 0
     out = ['# Mutants', '',
-           'Written by `make mutants` (scripts/mutants.py) on the series at `%s`, in %d minutes.' %
-           (head, (time.time() - t0) / 60),
+           'Written by `make mutants` (scripts/mutants.py); the last run took %d minutes on the '
+           'series at `%s`. The column "series" names the commit each verdict was reached on.' %
+           ((time.time() - t0) / 60, head),
            'Each mutant is a one-line change of mutants/mutants.conf applied to the work tree; '
            'it is killed when a stage it names (KUnit, the guest boot) fails against the manifest '
            'in a bed it names.', '',
-           '| mutant | models | file | beds | verdict | by |', '| --- | --- | --- | --- | --- | --- |']
-    for mid, m, verdict, detail in rows:
+           '| mutant | models | file | beds | verdict | by | series |',
+           '| --- | --- | --- | --- | --- | --- | --- |']
+    for mid, m, verdict, detail, series in rows:
         if verdict == 'killed':
             by = '; '.join(sorted(set(re.sub(r'\s+', ' ', k)[:110] for k in detail))[:3])
         elif verdict == 'survived':
@@ -143,13 +166,15 @@ def main():
         else:
             by = detail
             bad += 1
-        out.append('| %s | %s | `%s` | %s | %s | %s |' % (
-            mid, m['models'], m['file'], m.get('beds', 'sl'), verdict, by.replace('|', '/')))
-    n = {v: sum(1 for r in rows if r[2] == v) for v in ('killed', 'survived', 'stillborn', 'invalid')}
-    out += ['', '%d mutants: %d killed, %d survived, %d did not build, %d invalid.' % (
-        len(rows), n['killed'], n['survived'], n['stillborn'], n['invalid'])]
-    if not only:
-        open(os.path.join(TOP, 'mutants', 'RESULTS.md'), 'w').write('\n'.join(out) + '\n')
+        out.append('| %s | %s | `%s` | %s | %s | %s | %s |' % (
+            mid, m['models'], m['file'], m.get('beds', 'sl'), verdict, by.replace('|', '/'),
+            series.split()[0] if series else ''))
+    n = {v: sum(1 for r in rows if r[2] == v)
+         for v in ('killed', 'survived', 'stillborn', 'invalid', 'not run')}
+    out += ['', '%d mutants: %d killed, %d survived, %d did not build, %d invalid, %d not run.' % (
+        len(rows), n['killed'], n['survived'], n['stillborn'], n['invalid'], n['not run'])]
+    bad += n['not run']
+    open(os.path.join(TOP, 'mutants', 'RESULTS.md'), 'w').write('\n'.join(out) + '\n')
     print('\n'.join(out[-1:]))
     return 1 if bad else 0
 

@@ -1,12 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Build the kselftests the series adds under tools/testing/selftests/ as
-# static programs for the busybox guest, into work/selftests/ (boot.sh
+# static programs for the busybox guest, into work/linux/.build/selftests/ (boot.sh
 # copies them to the guest's /tests, where they run after guest/tests).
 . "$(dirname "$0")/lib.sh"
 
 need_tree
-out=$WORK/selftests
+out=$BUILD/selftests
 rm -rf "$out"
 mkdir -p "$out"
 dirs=$(git -C "$LINUX" diff --name-only --diff-filter=AM base HEAD -- 'tools/testing/selftests/*.c' |
