@@ -66,7 +66,7 @@ mutants: build
 	@$(S)/mutants.py
 
 clean:
-	rm -rf work/linux/.build work/mutants work/bisect work/check-cache work/logs work/linux/.build-bench work/initramfs work/initramfs.cpio.gz work/bench
+	rm -rf work/linux/.build work/mutants work/bisect work/check-cache work/logs work/linux/.build-bench work/bench
 
 Makefile: ;
 
