@@ -8,11 +8,17 @@ the developer's tree and test kernel are left alone), rebuild incrementally,
 run the stages it names (kunit, then boot) in the beds it names, and hold
 the results against the manifest with scripts/summary.py. A failure kills
 the mutant (the later stages are not run); a mutant no test notices
-survives. Each mutant is reverted before the next one. Writes mutants/RESULTS.md, with the
+survives. Each mutant is reverted before the next one.
+
+mutants/survivors.conf says of a survivor why it survives: kind =
+impossible (no test in these beds can see that bug; the reason says why)
+excuses it; kind = gap (a test could, and is still to be written) does
+not, and neither does a survivor it does not list. Writes mutants/RESULTS.md, with the
 reason of every survivor taken from mutants/survivors.conf (where no test
 in these beds can see that bug), and exits 1 if a survivor has no reason.
 
     mutants.py [ID...]    only these mutants
+    MUTANTS_BUDGET_MIN=N  start no mutant after N minutes (the rest: "not run")
 """
 import configparser
 import json
@@ -97,16 +103,7 @@ def run_mutant(mid, m):
         open(path, 'w').write(src)
 
 
-def main():
-    muts = conf(os.path.join(TOP, 'mutants', 'mutants.conf'))
-    why = conf(os.path.join(TOP, 'mutants', 'survivors.conf'))
-    only = sys.argv[1:]
-    os.makedirs(LOGS, exist_ok=True)
-    head = worktree()
-    rows = []
-    t0 = time.time()
-    # The control: the tree as it is must pass, or every mutant would look killed.
-    first = muts[muts.sections()[0]]
+def run_control(muts, first, path, head):
     print('==> control: the unmutated series', flush=True)
     verdict, detail = run_mutant('control', {'file': first['file'], 'old': first['old'],
                                              'new': first['old'],
@@ -118,9 +115,35 @@ def main():
     if verdict != 'survived':
         sys.exit('the unmutated series does not pass (%s): %s' % (verdict, detail))
     print('    passes', flush=True)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, 'w') as f:
+        json.dump({'verdict': verdict, 'series': head}, f)
+
+
+def main():
+    muts = conf(os.path.join(TOP, 'mutants', 'mutants.conf'))
+    why = conf(os.path.join(TOP, 'mutants', 'survivors.conf'))
+    only = sys.argv[1:]
+    os.makedirs(LOGS, exist_ok=True)
+    head = worktree()
+    rows = []
+    t0 = time.time()
+    # The control: the tree as it is must pass, or every mutant would look
+    # killed. Its verdict is kept for the series it ran on.
+    first = muts[muts.sections()[0]]
+    control = os.path.join(LOGS, 'control', 'verdict.json')
+    if os.path.exists(control) and json.load(open(control)).get('series') == head:
+        print('==> control: passed on this series already', flush=True)
+    else:
+        run_control(muts, first, control, head)
+    budget = float(os.environ.get('MUTANTS_BUDGET_MIN', '0')) * 60
     for mid in muts.sections():
         if only and mid not in only:
             continue
+        if budget and time.time() - t0 > budget:
+            print('==> time budget of %d minutes spent: %s and the rest not run' %
+                  (budget / 60, mid), flush=True)
+            break
         m = muts[mid]
         t = time.time()
         print('==> mutant %s: %s' % (mid, m['models']), flush=True)
@@ -158,8 +181,11 @@ def main():
         if verdict == 'killed':
             by = '; '.join(sorted(set(re.sub(r'\s+', ' ', k)[:110] for k in detail))[:3])
         elif verdict == 'survived':
-            if why.has_section(mid):
-                by = 'no test in these beds: ' + why[mid]['why']
+            if why.has_section(mid) and why[mid].get('kind') == 'impossible':
+                by = 'no test in these beds can: ' + why[mid]['why']
+            elif why.has_section(mid):
+                by = '**test gap, open**: ' + why[mid]['why']
+                bad += 1
             else:
                 by = '**no test, no reason**'
                 bad += 1
