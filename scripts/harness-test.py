@@ -104,6 +104,8 @@ BOOT = '''[    0.500000] Linux version 6.1.192
 [    2.500000] harness: test /tests/99-kernel-state
 [    2.600000] harness: tests done
 ==== harness results begin ====
+ok 2 kmemleak: no unreferenced object after all tests
+# WARNING: a test's own words are not a kernel splat
 ==== harness results end ====
 '''
 
@@ -255,6 +257,8 @@ CASES = [
      'non-static key'),
     ('lockdep circular', splat('[    2.4] WARNING: possible circular locking dependency detected'),
      'circular locking'),
+    ('kmemleak object', splat('[    2.4] unreferenced object 0xffff888003f2c000 (size 64):'),
+     'unreferenced object 0x'),
     ('kmemleak', splat('[    2.4] kmemleak: 3 new suspected memory leaks (see /sys/kernel/debug/kmemleak)'),
      'suspected memory leaks'),
     ('hung task', splat('[  122.4] INFO: task iommu_pasid:77 blocked for more than 120 seconds.'),

@@ -16,6 +16,9 @@ line between two programs) and within WINDOW_LINES lines. A window still
 open at the next result, too long, or never closed, and an "end" without
 a "begin", are findings themselves.
 
+The block of test results the guest prints at the end of a boot is not
+scanned: it is the tests' own output, which the verdict reads.
+
 Prints one line per finding; exit status 1 when there is any.
 """
 import re
@@ -25,7 +28,7 @@ BAD = re.compile(r'(WARNING:|BUG:|kernel BUG at|invalid opcode:|KASAN:|UBSAN:|Ke
                  r'Oops[: ]|general protection fault|'
                  r'INFO: (possible|inconsistent|task .* blocked|trying to register non-static key|'
                  r'rcu_\w+ (self-)?detected stall)|rcu: INFO: .*stall|'
-                 r'watchdog: BUG: soft lockup|DEBUG_LOCKS_WARN_ON|unreferenced object|'
+                 r'watchdog: BUG: soft lockup|DEBUG_LOCKS_WARN_ON|unreferenced object 0x|'
                  r'kmemleak: \d+ new suspected memory leaks|'
                  r'hung_task: |blocked for more than \d+ seconds)')
 DMAR_FAULT = re.compile(r'DMAR: \[(DMA|INTR)|DMAR: DRHD: handling fault|'
@@ -41,14 +44,24 @@ STAMP = re.compile(r'^\[\s*\d+\.\d+\]\s*')
 # A test's result: KTAP (KUnit, any indent) or the guest's program boundary.
 RESULT = re.compile(r'(^|\]\s+)\s*(not ok|ok) \d+ |harness: test ')
 WINDOW_LINES = 200
+# The guest prints its tests' results between these lines at the end of a
+# boot: test output, which the verdict judges, not kernel messages.
+RESULTS_BEGIN = '==== harness results begin ===='
+RESULTS_END = '==== harness results end ===='
 
 
 def scan(path):
     findings = []
     window = None  # (first line number, owner) of the open window
+    results = False
     with open(path, errors='replace') as f:
         for n, line in enumerate(f, 1):
             line = line.rstrip('\r\n')
+            if RESULTS_BEGIN in line:
+                results = True
+            if results:
+                results = RESULTS_END not in line
+                continue
             m = MARK.search(STAMP.sub('', line))
             if m:
                 owner, what = m.group(1).strip(), m.group(2)
