@@ -18,7 +18,7 @@ for b in $BEDS; do
 		HARNESS_BED=$b "$TOP/scripts/boot.sh" --interactive || rc=$?
 		echo "exit $rc" >>"$STAGES/boot-$b"
 	else
-		stage "boot-$b" 20 env HARNESS_BED="$b" BOOT_TIMEOUT=1080 "$TOP/scripts/boot.sh" >/dev/null || true
+		stage "boot-$b" 40 env HARNESS_BED="$b" BOOT_TIMEOUT=2280 "$TOP/scripts/boot.sh" >/dev/null || true
 	fi
 done
 banner "what the guests showed (logs in $LOGS/{$(echo $BEDS | tr ' ' ,)})"

@@ -20,7 +20,7 @@ stage setup 20 "$TOP/scripts/setup.sh" || verdict
 stage build 60 "$TOP/scripts/build.sh" || verdict
 for b in $BEDS; do
 	stage "kunit-$b" 20 env HARNESS_BED="$b" "$TOP/scripts/kunit.sh" || true
-	stage "boot-$b" 20 env HARNESS_BED="$b" BOOT_TIMEOUT=1080 "$TOP/scripts/boot.sh" || true
+	stage "boot-$b" 40 env HARNESS_BED="$b" BOOT_TIMEOUT=2280 "$TOP/scripts/boot.sh" || true
 done
 stage check 40 "$TOP/scripts/check.sh" || true
 stage harness-test 5 "$TOP/scripts/harness-test.py" || true
