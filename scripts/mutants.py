@@ -18,6 +18,7 @@ reason of every survivor taken from mutants/survivors.conf (where no test
 in these beds can see that bug), and exits 1 if a survivor has no reason.
 
     mutants.py [ID...]    only these mutants
+    mutants.py --report   write RESULTS.md again from the kept verdicts, run nothing
     MUTANTS_BUDGET_MIN=N  start no mutant after N minutes (the rest: "not run")
 """
 import configparser
@@ -124,21 +125,25 @@ def main():
     muts = conf(os.path.join(TOP, 'mutants', 'mutants.conf'))
     why = conf(os.path.join(TOP, 'mutants', 'survivors.conf'))
     only = sys.argv[1:]
+    report = only == ['--report']
     os.makedirs(LOGS, exist_ok=True)
-    head = worktree()
+    head = subprocess.run(['git', '-C', MAIN, 'log', '-1', '--format=%h %s'],
+                          capture_output=True, text=True).stdout.strip() if report else worktree()
     rows = []
     t0 = time.time()
     # The control: the tree as it is must pass, or every mutant would look
     # killed. Its verdict is kept for the series it ran on.
     first = muts[muts.sections()[0]]
     control = os.path.join(LOGS, 'control', 'verdict.json')
-    if os.path.exists(control) and json.load(open(control)).get('series') == head:
+    if report:
+        pass
+    elif os.path.exists(control) and json.load(open(control)).get('series') == head:
         print('==> control: passed on this series already', flush=True)
     else:
         run_control(muts, first, control, head)
     budget = float(os.environ.get('MUTANTS_BUDGET_MIN', '0')) * 60
     for mid in muts.sections():
-        if only and mid not in only:
+        if report or (only and mid not in only):
             continue
         if budget and time.time() - t0 > budget:
             print('==> time budget of %d minutes spent: %s and the rest not run' %
@@ -169,17 +174,24 @@ def main():
 
     bad = 0
     out = ['# Mutants', '',
-           'Written by `make mutants` (scripts/mutants.py); the last run took %d minutes on the '
-           'series at `%s`. The column "series" names the commit each verdict was reached on.' %
-           ((time.time() - t0) / 60, head),
-           'Each mutant is a one-line change of mutants/mutants.conf applied to the work tree; '
-           'it is killed when a stage it names (KUnit, the guest boot) fails against the manifest '
-           'in a bed it names.', '',
+           'Written by `make mutants` (scripts/mutants.py) at the series `%s`. The column '
+           '"series" names the commit each verdict was reached on.' % head,
+           'Each mutant is a one-line change of mutants/mutants.conf applied in a worktree of the '
+           'series (work/mutants/linux); it is killed when a stage it names (KUnit, then the guest '
+           'boot) fails against the manifest in a bed it names. "not run": no verdict yet for '
+           'this change (see the summary at the end).', '',
            '| mutant | models | file | beds | verdict | by | series |',
            '| --- | --- | --- | --- | --- | --- | --- |']
     for mid, m, verdict, detail, series in rows:
         if verdict == 'killed':
-            by = '; '.join(sorted(set(re.sub(r'\s+', ' ', k)[:110] for k in detail))[:3])
+            seen = []
+            for k in detail:
+                k = re.sub(r'\s+', ' ', k)[:120]
+                if k not in seen:
+                    seen.append(k)
+            # The failed tests first, then the rest (kernel-log reports).
+            seen.sort(key=lambda k: 'kernel log' in k)
+            by = '; '.join(seen[:4]) + ('; and %d more' % (len(seen) - 4) if len(seen) > 4 else '')
         elif verdict == 'survived':
             if why.has_section(mid) and why[mid].get('kind') == 'impossible':
                 by = 'no test in these beds can: ' + why[mid]['why']
