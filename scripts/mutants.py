@@ -66,10 +66,15 @@ def worktree():
                           capture_output=True, text=True).stdout.strip()
 
 
+def unescape(text):
+    """`old` and `new` name a line break \\n, a tab \\t, a backslash \\\\."""
+    return re.sub(r'\\([nt\\])', lambda m: {'n': '\n', 't': '\t', '\\': '\\'}[m.group(1)], text)
+
+
 def run_mutant(mid, m):
     path = os.path.join(LINUX, m['file'])
     src = open(path).read()
-    old, new = m['old'], m['new']
+    old, new = unescape(m['old']), unescape(m['new'])
     if src.count(old) != 1:
         return 'invalid', '`old` occurs %d times in %s' % (src.count(old), m['file'])
     d = os.path.join(LOGS, mid)
