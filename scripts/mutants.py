@@ -22,9 +22,11 @@ in these beds can see that bug), and exits 1 if a survivor has no reason.
     MUTANTS_BUDGET_MIN=N  start no mutant after N minutes (the rest: "not run")
 """
 import configparser
+import hashlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -35,6 +37,7 @@ MAIN = os.path.join(WORK, 'linux')
 LOGS = os.path.join(WORK, 'mutants')
 LINUX = os.path.join(LOGS, 'linux')
 LOCK = os.path.join(WORK, 'kbuild.lock')
+MANIFEST = os.path.join(LOGS, 'manifest')
 
 
 def conf(path):
@@ -98,7 +101,8 @@ def run_mutant(mid, m):
                         os.path.join(d, name + '.log'), env)
                 open(os.path.join(stage_dir, name), 'w').write('start 0\nexit %d\n' % rc)
                 out = subprocess.run([sys.executable, os.path.join(TOP, 'scripts', 'summary.py'),
-                                      '--mode', 'test', '--only', s, '--beds', bed, d],
+                                      '--mode', 'test', '--only', s, '--beds', bed,
+                                      '--manifest-dir', MANIFEST, d],
                                      capture_output=True, text=True).stdout
                 killers = ['%s: %s' % (name, line[len('FAILED '):]) for line in out.splitlines()
                            if line.startswith('FAILED ')]
@@ -109,21 +113,44 @@ def run_mutant(mid, m):
         open(path, 'w').write(src)
 
 
-def run_control(muts, first, path, head):
-    print('==> control: the unmutated series', flush=True)
-    verdict, detail = run_mutant('control', {'file': first['file'], 'old': first['old'],
-                                             'new': first['old'],
-                                             'stages': ' '.join(sorted({st for m in muts.sections()
-                                                                        for st in muts[m].get(
-                                                                            'stages', 'kunit').split()})),
-                                             'beds': ' '.join(sorted({muts[m].get('beds', 'sl')
-                                                                      for m in muts.sections()}))})
-    if verdict != 'survived':
-        sys.exit('the unmutated series does not pass (%s): %s' % (verdict, detail))
-    print('    passes', flush=True)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, 'w') as f:
-        json.dump({'verdict': verdict, 'series': head}, f)
+def manifest_hash():
+    h = hashlib.sha256()
+    for name in sorted(os.listdir(MANIFEST)):
+        h.update(name.encode() + b'\0' + open(os.path.join(MANIFEST, name), 'rb').read())
+    return h.hexdigest()[:16]
+
+
+def needs(m):
+    """The (stage, bed) pairs a mutant runs."""
+    return {(st, bed) for st in m.get('stages', 'kunit').split()
+            for bed in m.get('beds', 'sl').split()}
+
+
+def run_control(first, path, head, needed):
+    """The unmutated series must pass every (stage, bed) the chosen mutants
+    run; the pairs that passed are kept for the series and manifest."""
+    kept = json.load(open(path)) if os.path.exists(path) else {}
+    passed = set()
+    if kept.get('series') == head and kept.get('manifest') == manifest_hash():
+        passed = {tuple(p) for p in kept.get('passed', [])}
+    missing = needed - passed
+    if not missing:
+        print('==> control: passed on this series already', flush=True)
+        return
+    for bed in sorted({b for _, b in missing}):
+        stages = ' '.join(st for st in ('kunit', 'boot') if (st, bed) in missing)
+        print('==> control: the unmutated series, %s in bed %s' % (stages, bed), flush=True)
+        verdict, detail = run_mutant('control', {'file': first['file'], 'old': first['old'],
+                                                 'new': first['old'], 'stages': stages,
+                                                 'beds': bed})
+        if verdict != 'survived':
+            sys.exit('the unmutated series does not pass (%s): %s' % (verdict, detail))
+        print('    passes', flush=True)
+        passed |= {(st, bed) for st in stages.split()}
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, 'w') as f:
+            json.dump({'verdict': verdict, 'series': head, 'manifest': manifest_hash(),
+                       'passed': sorted(passed)}, f)
 
 
 def main():
@@ -132,20 +159,23 @@ def main():
     only = sys.argv[1:]
     report = only == ['--report']
     os.makedirs(LOGS, exist_ok=True)
+    # The manifest as it was when the run started: an edit meanwhile must
+    # not kill (or spare) the mutants still to come.
+    if not report:
+        shutil.rmtree(MANIFEST, ignore_errors=True)
+        shutil.copytree(os.path.join(TOP, 'config', 'manifest'), MANIFEST)
     head = subprocess.run(['git', '-C', MAIN, 'log', '-1', '--format=%h %s'],
                           capture_output=True, text=True).stdout.strip() if report else worktree()
     rows = []
     t0 = time.time()
     # The control: the tree as it is must pass, or every mutant would look
-    # killed. Its verdict is kept for the series it ran on.
+    # killed. What passed is kept for the series and manifest it ran on.
     first = muts[muts.sections()[0]]
     control = os.path.join(LOGS, 'control', 'verdict.json')
-    if report:
-        pass
-    elif os.path.exists(control) and json.load(open(control)).get('series') == head:
-        print('==> control: passed on this series already', flush=True)
-    else:
-        run_control(muts, first, control, head)
+    if not report:
+        run_control(first, control, head,
+                    set().union(*[needs(muts[m]) for m in muts.sections()
+                                  if not only or m in only]))
     budget = float(os.environ.get('MUTANTS_BUDGET_MIN', '0')) * 60
     for mid in muts.sections():
         if report or (only and mid not in only):
