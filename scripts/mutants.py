@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """make mutants: does each bug of mutants/mutants.conf make a test fail?
 
-For each mutant (a one-line source change that models a bug) apply it to
+For each mutant (a small source change that models a bug) apply it to
 a worktree of work/linux's HEAD (work/mutants/linux, with its own build, so
 the developer's tree and test kernel are left alone), rebuild incrementally,
 run the stages it names (kunit, then boot) in the beds it names, and hold
@@ -211,7 +211,7 @@ def main():
     out = ['# Mutants', '',
            'Written by `make mutants` (scripts/mutants.py) at the series `%s`. The column '
            '"series" names the commit each verdict was reached on.' % head,
-           'Each mutant is a one-line change of mutants/mutants.conf applied in a worktree of the '
+           'Each mutant is a small change of mutants/mutants.conf (one fragment replaced) applied in a worktree of the '
            'series (work/mutants/linux); it is killed when a stage it names (KUnit, then the guest '
            'boot) fails against the manifest in a bed it names. "not run": no verdict yet for '
            'this change (see the summary at the end).', '',
