@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Turn the "BENCH ..." lines of make bench's guest into bench/RESULTS.md,
-bench/results.csv and bench/bench.png (gnuplot).
+"""Turn the "BENCH ..." lines of make bench's guest into one bed's
+RESULTS.md, results.csv and bench.png (gnuplot), and put the beds side by
+side.
 
-    bench-report.py RESULTS_TXT OUT_DIR
+    bench-report.py bed RESULTS_TXT OUT_DIR     (QEMU's version in $BENCH_QEMU)
+    bench-report.py compare BENCH_DIR BED...    BENCH_DIR/RESULTS.md from
+                                                BENCH_DIR/BED/results.csv
 
 Every figure sits beside the baseline from the same boot (0 PASIDs attached,
 or 1 PASID in use) as a ratio, and each target of the benchmark is reported
 as met or missed. Timings under TCG are not hardware timings; the
 descriptor counts are exact. Exit status 1 when the input lacks a part."""
+import datetime
 import math
 import os
 import statistics
@@ -50,22 +54,36 @@ def ratio(value, base):
     return value / base if base else float('nan')
 
 
-def main():
-    src, out = sys.argv[1], sys.argv[2]
+LEVELS = {'first': 'first-level', 'second': 'second-level'}
+
+
+def report_bed(src, out):
     info, maps, api = parse(src)
     os.makedirs(out, exist_ok=True)
     missing = []
     lines = []
     csv = ['part,mode_or_op,pasids_or_in_use,value_name,value,ratio_to_baseline']
+    info['qemu'] = os.environ.get('BENCH_QEMU', '?')
+    info['date'] = datetime.date.today().isoformat()
+    level = LEVELS.get(info.get('level'))
+    if not level:
+        missing.append('the level of edu\'s DMA domain')
+        level = 'of an unknown level'
+    for key in ('bed', 'level', 'kernel', 'qemu', 'date'):
+        csv.append(f'info,{key},,,{info.get(key, "?")},')
 
     lines += [
         '# What a PASID attachment costs the DMA API',
         '',
-        'Written by `make bench` (scripts/bench.sh), from one boot of the benchmark',
-        f'kernel ({info.get("kernel", "?")}: the test kernel\'s configuration without',
-        'lockdep, KASAN, kmemleak, DMA-API debugging and fault injection) under QEMU',
-        '7.2 TCG, q35 with intel-iommu in scalable mode, 2 vCPUs, on the 2-core build',
-        f'machine; device: QEMU\'s edu at {info.get("device", "?")}.',
+        f'Bed `{info.get("bed", "?")}`: edu\'s DMA domain is {level} (read from its',
+        'RID2PASID entry in the same boot).',
+        '',
+        f'Written by `make bench` (scripts/bench.sh) on {info["date"]}, from one boot',
+        f'of the benchmark kernel ({info.get("kernel", "?")}: the test kernel\'s',
+        'configuration without lockdep, KASAN, kmemleak, DMA-API debugging and fault',
+        f'injection) under QEMU {info["qemu"]} TCG, q35 with intel-iommu in scalable mode',
+        '(config/beds), 2 vCPUs, on the 2-core build machine; device: QEMU\'s edu at',
+        f'{info.get("device", "?")}.',
         '',
         'TCG timings are not hardware timings: they carry the ratios between runs',
         'of the same boot, not absolute costs. dma_map_benchmark reports latencies',
@@ -194,11 +212,11 @@ def main():
         f.write('\n'.join(lines))
     with open(os.path.join(out, 'results.csv'), 'w') as f:
         f.write('\n'.join(csv) + '\n')
-    plot(out, summary, api_rows)
+    plot(out, summary, api_rows, f'bed {info.get("bed", "?")}, {level}')
     return 1 if missing else 0
 
 
-def plot(out, summary, api_rows):
+def plot(out, summary, api_rows, bed):
     """Unmap latency and descriptors per unmap against the PASIDs attached,
     and the API's cost against the PASIDs in use."""
     data = os.path.join(out, '.plot')
@@ -214,7 +232,7 @@ def plot(out, summary, api_rows):
     script = [
         'set terminal pngcairo size 1500,480 font ",10"',
         f'set output "{os.path.join(out, "bench.png")}"',
-        'set multiplot layout 1,3 title "PASID attachments and the DMA API (QEMU TCG, benchmark kernel, one boot)"',
+        f'set multiplot layout 1,3 title "PASID attachments and the DMA API ({bed}; QEMU TCG, benchmark kernel, one boot)"',
         'set termoption noenhanced',
         'set key bottom right',
         'set grid',
@@ -247,6 +265,96 @@ def plot(out, summary, api_rows):
     script.append('plot ' + ', '.join(curves))
     script.append('unset multiplot')
     subprocess.run(['gnuplot'], input='\n'.join(script) + '\n', text=True, check=True)
+
+
+def read_csv(path):
+    info, rows = {}, {}
+    for line in open(path):
+        f = line.rstrip('\n').split(',')
+        if len(f) != 6 or f[0] == 'part':
+            continue
+        if f[0] == 'info':
+            info[f[1]] = f[4]
+        else:
+            rows[(f[0], f[1], int(f[2]), f[3])] = (float(f[4]), float(f[5]))
+    return info, rows
+
+
+def compare(bench_dir, beds):
+    """bench/RESULTS.md: descriptors and time per unmap at 0/1/4/16 PASIDs
+    for each bed (each level) side by side."""
+    have, missing = [], []
+    for b in beds:
+        path = os.path.join(bench_dir, b, 'results.csv')
+        if os.path.exists(path):
+            have.append((b,) + read_csv(path))
+        else:
+            missing.append(b)
+    lines = [
+        '# What a PASID attachment costs the DMA API, by translation level',
+        '',
+        'Written by `make bench` (scripts/bench.sh): each bed of config/beds booted',
+        'once with the benchmark kernel; the figures of one bed, with its plot and',
+        'the PASID API\'s costs, are in `bench/BED/RESULTS.md`. Descriptors are the',
+        'VT-d unit\'s invalidation descriptors per `dma_unmap_page()` (exact, counted',
+        'around 1024 calls); times are medians under TCG, comparable within a column,',
+        'not across beds or with hardware.',
+        '',
+        '| bed | level | kernel | QEMU | measured |',
+        '| --- | --- | --- | --- | --- |',
+    ]
+    for b, info, _ in have:
+        lines.append(f'| {b} | {LEVELS.get(info.get("level"), "?")} | {info.get("kernel", "?")} | '
+                     f'{info.get("qemu", "?")} | {info.get("date", "?")} |')
+    lines.append('')
+    head = '| mode | PASIDs |'
+    rule = '| --- | ---: |'
+    for b, info, _ in have:
+        head += f' {b}: descriptors per unmap | {b}: unmap (us) | {b}: ratio |'
+        rule += ' ---: | ---: | ---: |'
+    lines += [head, rule]
+    for m in ('strict', 'fq'):
+        for n in MAP_PASIDS:
+            row = f'| {m} | {n} |'
+            for b, info, rows in have:
+                d = rows.get(('map', m, n, 'desc_per_unmap'))
+                t = rows.get(('map', m, n, 'unmap_us'))
+                if d is None or t is None:
+                    missing.append(f'{b}: {m}, {n} PASIDs')
+                    row += ' - | - | - |'
+                else:
+                    row += f' {d[0]:.3f} | {t[0]:.2f} | {t[1]:.3f} |'
+            lines.append(row)
+    lines += ['', 'What the columns say:', '']
+    for b, info, rows in have:
+        strict = [rows.get(('map', 'strict', n, 'desc_per_unmap')) for n in MAP_PASIDS]
+        if None in strict:
+            continue
+        counts = [d[0] for d in strict]
+        shown = ', '.join(f'{x:g}' for x in counts)
+        if len(set(counts)) == 1:
+            verdict = 'independent of the PASIDs attached: one invalidation covers the RID and every PASID'
+        else:
+            verdict = ('growing with the PASIDs attached: the RID and each PASID of the domain '
+                       'get their own PASID-based IOTLB invalidation (wait descriptors, one per '
+                       'submission, are not counted)')
+        lines.append(f'- `{b}` ({LEVELS.get(info.get("level"), "?")}), strict: {shown} descriptors '
+                     f'per unmap at {"/".join(map(str, MAP_PASIDS))} PASIDs, {verdict}.')
+    lines.append('')
+    if missing:
+        lines += ['Missing: ' + '; '.join(f'bed {m}' if m in beds else m for m in missing), '']
+    with open(os.path.join(bench_dir, 'RESULTS.md'), 'w') as f:
+        f.write('\n'.join(lines))
+    return 1 if missing else 0
+
+
+def main():
+    if len(sys.argv) == 4 and sys.argv[1] == 'bed':
+        return report_bed(sys.argv[2], sys.argv[3])
+    if len(sys.argv) >= 4 and sys.argv[1] == 'compare':
+        return compare(sys.argv[2], sys.argv[3:])
+    sys.stderr.write(__doc__)
+    return 2
 
 
 if __name__ == '__main__':

@@ -5,9 +5,18 @@
 # configuration without its debugging options): the kernel's DMA map benchmark
 # on edu with 0, 1, 4 and 16 PASIDs attached, strict and with a flush queue,
 # and the PASID API with 1 to 4094 PASIDs in use. Writes bench/RESULTS.md,
-# bench/results.csv and bench/bench.png; fails on a failed step or a kernel
-# splat, never on a timing.
+# bench/BED/{RESULTS.md,results.csv,bench.png} for each bed, and
+# bench/RESULTS.md with the beds side by side; fails on a failed step or a
+# kernel splat, never on a timing.
+#
+#   bench.sh [BED...]    the beds to measure (default: every bed of
+#                        config/beds; make bench BED=fl passes one)
 . "$(dirname "$0")/lib.sh"
+
+beds=${*:-$BEDS}
+for b in $beds; do
+	grep -Eq "^$b[[:space:]]" "$TOP/config/beds" || die "unknown test bed '$b' (config/beds has: $(echo $BEDS))"
+done
 
 need_tree
 need_cmd gnuplot gnuplot-nox
@@ -53,22 +62,28 @@ run_logged "$LOGS/bench-build.log" gcc -static -Wall -O2 -I"$inc" \
 run_logged "$LOGS/bench-build.log" gcc -static -Wall -Werror -Wno-unused-function -O2 -I"$LINUX" \
 	-o "$bin/pasid_bench" "$TOP/guest/bench/pasid_bench.c"
 
-BOOT_KERNEL=$BB/arch/x86/boot/bzImage "$TOP/scripts/boot.sh" --bench
-
-banner "kernel log scan (log: $BEDLOGS/bench-boot.log)"
+qemu=$(qemu-system-x86_64 --version | sed -n '1s/.*version \([^ ]*\).*/\1/p')
 rc=0
-python3 "$TOP/scripts/scan-log.py" "$BEDLOGS/bench-boot.log" || rc=1
-if grep -q '^not ok' "$BEDLOGS/bench-results.txt" || grep -q '^BENCH error' "$BEDLOGS/bench-results.txt"; then
-	grep -E '^(not ok|BENCH error)' "$BEDLOGS/bench-results.txt" | sed 's/^/    /'
-	rc=1
-fi
+for b in $beds; do
+	HARNESS_BED=$b BOOT_KERNEL=$BB/arch/x86/boot/bzImage "$TOP/scripts/boot.sh" --bench || rc=1
+	log=$LOGS/$b/bench-boot.log
+	results=$LOGS/$b/bench-results.txt
+	banner "bed $b: kernel log scan (log: $log)"
+	python3 "$TOP/scripts/scan-log.py" "$log" || rc=1
+	if grep -q '^not ok' "$results" || grep -q '^BENCH error' "$results"; then
+		grep -E '^(not ok|BENCH error)' "$results" | sed 's/^/    /'
+		rc=1
+	fi
+	out=$TOP/bench/$b
+	mkdir -p "$out"
+	banner "bed $b: writing ${out#"$TOP"/}/RESULTS.md, results.csv and bench.png"
+	BENCH_QEMU=$qemu python3 "$TOP/scripts/bench-report.py" bed "$results" "$out" || rc=1
+	sed 's/^/    /' "$out/RESULTS.md"
+done
 
-# The second-level bed's figures are bench/RESULTS.md; another bed's go to
-# bench/BED/.
-out=$TOP/bench
-[ "$BED" = sl ] || out=$TOP/bench/$BED
-mkdir -p "$out"
-banner "bed $BED: writing ${out#"$TOP"/}/RESULTS.md, results.csv and bench.png"
-python3 "$TOP/scripts/bench-report.py" "$BEDLOGS/bench-results.txt" "$out" || rc=1
-sed 's/^/    /' "$out/RESULTS.md"
-[ "$rc" = 0 ] || die "make bench: a step failed (logs: $BEDLOGS/bench-boot.log, $BEDLOGS/bench-results.txt)"
+# The beds side by side, from each bed's last results.csv (a bed not
+# measured this time keeps its last figures, and says when they were taken).
+banner "writing bench/RESULTS.md: the beds side by side"
+python3 "$TOP/scripts/bench-report.py" compare "$TOP/bench" $BEDS || rc=1
+sed 's/^/    /' "$TOP/bench/RESULTS.md"
+[ "$rc" = 0 ] || die "make bench: a step failed (logs: $LOGS/BED/bench-boot.log, bench-results.txt)"
