@@ -5,7 +5,7 @@
 SHELL := /bin/bash
 S := scripts
 
-TARGETS := help setup export build kunit boot check test run bench harness-test mutants clean
+TARGETS := help setup export build kunit boot check variants test run bench harness-test mutants clean
 
 .PHONY: $(TARGETS)
 
@@ -21,6 +21,8 @@ help:
 	@echo "  make kunit   run the KUnit suites under QEMU (after build; BED=sl|fl, default sl)"
 	@echo "  make boot    boot the initramfs with the guest tests (after build; BED=sl|fl)"
 	@echo "  make check   checkpatch, per-prefix W=1 builds, sparse, coccinelle, kernel-doc"
+	@echo "  make variants  the KUnit suites built, loaded and run as modules"
+	@echo "               (KUNIT_ALL_TESTS=m), and the series compiled without KUnit"
 	@echo "  make bench   what PASID attachments cost the DMA API, one boot per bed"
 	@echo "               (BED=sl|fl for one): bench/RESULTS.md side by side, bench/BED/"
 	@echo "  make harness-test  the verdict against fabricated logs (seconds, no kernel)"
@@ -50,6 +52,9 @@ boot: build
 check: build
 	@$(S)/check.sh
 
+variants: build
+	@$(S)/variants.sh
+
 test:
 	@$(S)/test.sh
 
@@ -67,7 +72,7 @@ mutants: build
 	@$(S)/mutants.py
 
 clean:
-	rm -rf work/linux/.build work/mutants work/bisect work/check-cache work/logs work/linux/.build-bench work/bench
+	rm -rf work/linux/.build work/linux/.build-mod work/linux/.build-nokunit work/mutants work/bisect work/check-cache work/logs work/linux/.build-bench work/bench
 
 Makefile: ;
 

@@ -109,7 +109,7 @@ ok 2 kmemleak: no unreferenced object after all tests
 ==== harness results end ====
 '''
 
-STAGES = ['setup', 'build', 'check', 'harness-test'] + \
+STAGES = ['setup', 'build', 'check', 'variants', 'harness-test'] + \
     ['%s-%s' % (s, b) for b in BEDS for s in ('kunit', 'boot')]
 
 
@@ -124,6 +124,7 @@ def world():
     for s in STAGES:
         files['logs/stages/%s' % s] = 'start 1\nexit 0\n'
     files['logs/check-results.txt'] = 'ok - checkpatch\nok - W=1\n# complete\n'
+    files['logs/variants-results.txt'] = 'ok - modules build\nok - suite passes\n# complete\n'
     return files
 
 
@@ -228,6 +229,12 @@ CASES = [
     ('check.sh died half way', edit('logs/check-results.txt', '# complete\n', ''),
      'did not run to its end'),
     ('a check failed', edit('logs/check-results.txt', 'ok - W=1', 'not ok - W=1'), 'check: W=1'),
+    ('a module suite failed',
+     edit('logs/variants-results.txt', 'ok - suite passes', 'not ok - suite passes'),
+     'variants: suite passes'),
+    ('variants.sh died half way', edit('logs/variants-results.txt', '# complete\n', ''),
+     'variants: did not run to its end'),
+    ('variants never ran', drop('logs/stages/variants'), 'stage variants: did not run'),
     ('empty logs', lambda f: [f.pop(k) for k in list(f) if k.startswith('logs/')],
      'did not run'),
     ('expected-fault window left open at the next result',

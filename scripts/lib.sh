@@ -130,7 +130,7 @@ STAGES=$LOGS/stages
 new_run() {
 	local b
 	mkdir -p "$LOGS"
-	rm -rf "$STAGES" "$LOGS/check-results.txt"
+	rm -rf "$STAGES" "$LOGS/check-results.txt" "$LOGS/variants-results.txt" "$LOGS/variants"
 	for b in $BEDS; do rm -rf "${LOGS:?}/$b"; done
 	mkdir -p "$STAGES"
 }

@@ -263,29 +263,31 @@ def scan(v, what, path):
         v.ok()
 
 
-def checks(v, logs):
-    path = os.path.join(logs, 'check-results.txt')
+def checks(v, logs, name='check'):
+    """The ok/not ok lines of a stage that writes NAME-results.txt (make
+    check, the configuration variants), which ends with "# complete"."""
+    path = os.path.join(logs, '%s-results.txt' % name)
     if not os.path.exists(path):
-        v.fail('check: no results (%s)' % path)
+        v.fail('%s: no results (%s)' % (name, path))
         return
     n = 0
     lines = open(path).read().splitlines()
     if '# complete' not in lines:
-        v.fail('check: did not run to its end (%s)' % path)
+        v.fail('%s: did not run to its end (%s)' % (name, path))
     for line in lines:
         if line.startswith('ok'):
             v.ok()
             n += 1
         elif line.startswith('not ok'):
-            v.fail('check: ' + line[len('not ok'):].strip(' -'))
+            v.fail('%s: ' % name + line[len('not ok'):].strip(' -'))
             n += 1
     if not n:
-        v.fail('check: no check ran')
+        v.fail('%s: no check ran' % name)
 
 
-def checks_failed(logs):
-    """make check ran to its end and failed checks (counted by checks())."""
-    path = os.path.join(logs, 'check-results.txt')
+def checks_failed(logs, name='check'):
+    """The stage ran to its end and failed checks (counted by checks())."""
+    path = os.path.join(logs, '%s-results.txt' % name)
     if not os.path.exists(path):
         return False
     lines = open(path).read().splitlines()
@@ -338,6 +340,9 @@ def main():
             stage(v, logs, 'check', os.path.join(logs, 'check.log'),
                   counted=lambda: checks_failed(logs))
             checks(v, logs)
+            stage(v, logs, 'variants', os.path.join(logs, 'variants.log'),
+                  counted=lambda: checks_failed(logs, 'variants'))
+            checks(v, logs, 'variants')
             stage(v, logs, 'harness-test', os.path.join(logs, 'harness-test.log'))
 
     for f in v.failures:

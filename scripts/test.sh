@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # make test: setup, build, then in each test bed (config/beds) KUnit under
-# QEMU and the guest tests, then the static checks and the harness's own
-# tests. Every stage runs even when an earlier test failed (a failed setup
-# or build stops it), under a time limit, and leaves its exit status in
+# QEMU and the guest tests, then the static checks, the configuration
+# variants (KUnit suites as modules, no KUnit) and the harness's own tests.
+# Every stage runs even when an earlier test failed (a failed setup or build
+# stops it), under a time limit, and leaves its exit status in
 # work/logs/stages/NAME; the verdict (scripts/summary.py) holds each stage
 # and each test against config/manifest/BED. The last line is
 # "N passed, N failed".
@@ -23,5 +24,6 @@ for b in $BEDS; do
 	stage "boot-$b" 40 env HARNESS_BED="$b" BOOT_TIMEOUT=2280 "$TOP/scripts/boot.sh" || true
 done
 stage check 40 "$TOP/scripts/check.sh" || true
+stage variants 30 "$TOP/scripts/variants.sh" || true
 stage harness-test 5 "$TOP/scripts/harness-test.py" || true
 verdict
