@@ -18,16 +18,6 @@ RES=$LOGS/check-results.txt
 mkdir -p "$CL"
 : >"$RES"
 
-result() { # result 0|1 NAME [DETAIL]
-	if [ "$1" = 0 ]; then
-		echo "ok - $2" >>"$RES"
-		say "ok: $2"
-	else
-		echo "not ok - $2${3:+ ($3)}" >>"$RES"
-		say "FAILED: $2${3:+ ($3)}"
-	fi
-}
-
 # findings NAME LIST DETAIL: one verdict on a list of findings, one a line:
 # none passes; otherwise they are shown and NAME fails with "N DETAIL".
 findings() {

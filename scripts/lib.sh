@@ -125,6 +125,18 @@ qemu_args() {
 	grep -v '^#' "$TOP/config/qemu.args"
 }
 
+# result 0|1 NAME [DETAIL]: one check's verdict, as a line of the results
+# file $RES (make check, make variants) and on the terminal.
+result() { # result 0|1 NAME [DETAIL]
+	if [ "$1" = 0 ]; then
+		echo "ok - $2" >>"$RES"
+		say "ok: $2"
+	else
+		echo "not ok - $2${3:+ ($3)}" >>"$RES"
+		say "FAILED: $2${3:+ ($3)}"
+	fi
+}
+
 # new_run: forget the stages and results of the last make test or make run.
 STAGES=$LOGS/stages
 new_run() {
