@@ -23,8 +23,19 @@ done
 mkdir -p "$BUILD" "$LOGS"
 # kunit.py writes .kunitconfig from the merged fragments; regenerate the
 # .config only when they changed, so that an edit rebuilds incrementally.
+# A make in $BUILD at another commit of the work tree (a bisect, a rebase
+# stop) drops the options that commit does not know: check that every
+# option the fragments set is still in the .config too.
+config_lost() {
+	local line
+	[ -f "$BUILD/.config" ] || return 0
+	for line in $(cat $(kunitconfigs) | grep -E '^CONFIG_[A-Z0-9_]+=[ym]$'); do
+		grep -qxF "$line" "$BUILD/.config" || { say "lost from .config: $line"; return 0; }
+	done
+	return 1
+}
 cat $(kunitconfigs) "$TOP/config/qemu_vtd.py" | sha256sum >"$BUILD/.harness-kconfig.new"
-if ! cmp -s "$BUILD/.harness-kconfig.new" "$BUILD/.harness-kconfig" || [ ! -f "$BUILD/.config" ]; then
+if ! cmp -s "$BUILD/.harness-kconfig.new" "$BUILD/.harness-kconfig" || config_lost; then
 	banner "configuring the test kernel ($BUILD/.config)"
 	(cd "$LINUX" && run_logged "$LOGS/config.log" python3 tools/testing/kunit/kunit.py config "${args[@]}")
 	mv "$BUILD/.harness-kconfig.new" "$BUILD/.harness-kconfig"
