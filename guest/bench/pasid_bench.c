@@ -102,8 +102,11 @@ static void attach_n(int fd, unsigned int n)
 		attach(fd, alloc_pasid(fd, IOMMU_PASID_TEST_LOCAL));
 }
 
-/* Descriptors all VT-d units were given so far. */
-static unsigned long long qi_count(void)
+/*
+ * Descriptors (the wait of each submission included) and submissions all
+ * VT-d units were given so far.
+ */
+static unsigned long long qi_count(unsigned long long *syncs)
 {
 	unsigned long long total = 0, n;
 	char line[256];
@@ -111,35 +114,42 @@ static unsigned long long qi_count(void)
 
 	if (!f)
 		die("open " QI_FILE, errno);
+	*syncs = 0;
 	while (fgets(line, sizeof(line), f)) {
 		if (sscanf(line, " Descriptors submitted: %llu", &n) == 1)
 			total += n;
+		else if (sscanf(line, " Submissions: %llu", &n) == 1)
+			*syncs += n;
 	}
 	fclose(f);
 	return total;
 }
 
-/* Descriptors per dma_map_page() and per dma_unmap_page(), exact. */
+/*
+ * Descriptors per dma_map_page() and per dma_unmap_page(), and submissions
+ * per dma_unmap_page(), exact.
+ */
 static void count_descriptors(int fd, int fq, double *per_map,
-			      double *per_unmap)
+			      double *per_unmap, double *syncs_per_unmap)
 {
-	unsigned long long c0, c1, c2;
+	unsigned long long c0, c1, c2, s0, s1, s2;
 	int ret;
 
-	c0 = qi_count();
+	c0 = qi_count(&s0);
 	ret = pasid_map(fd, NR_MAP, NULL);
 	if (ret)
 		die("map", -ret);
-	c1 = qi_count();
+	c1 = qi_count(&s1);
 	ret = pasid_unmap(fd);
 	if (ret)
 		die("unmap", -ret);
 	/* A flush queue is flushed by its 10 ms timer: let it run. */
 	if (fq)
 		usleep(100000);
-	c2 = qi_count();
+	c2 = qi_count(&s2);
 	*per_map = (double)(c1 - c0) / NR_MAP;
 	*per_unmap = (double)(c2 - c1) / NR_MAP;
+	*syncs_per_unmap = (double)(s2 - s1) / NR_MAP;
 }
 
 /* One run of dma_map_benchmark: average map and unmap latency in us. */
@@ -169,15 +179,15 @@ static int cmd_map(const char *mode, int rounds, int seconds)
 
 	for (r = 0; r < rounds; r++) {
 		for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
-			double map_us, unmap_us, per_map, per_unmap;
+			double map_us, unmap_us, per_map, per_unmap, syncs;
 			int fd = bind_device();
 
 			attach_n(fd, counts[i]);
 			map_benchmark(seconds, &map_us, &unmap_us);
-			count_descriptors(fd, fq, &per_map, &per_unmap);
-			printf("BENCH map mode=%s round=%d pasids=%u map_us=%.2f unmap_us=%.2f desc_per_map=%.3f desc_per_unmap=%.3f\n",
+			count_descriptors(fd, fq, &per_map, &per_unmap, &syncs);
+			printf("BENCH map mode=%s round=%d pasids=%u map_us=%.2f unmap_us=%.2f desc_per_map=%.3f desc_per_unmap=%.3f sync_per_unmap=%.3f\n",
 			       mode, r, counts[i], map_us, unmap_us, per_map,
-			       per_unmap);
+			       per_unmap, syncs);
 			fflush(stdout);
 			close(fd);
 		}
