@@ -26,6 +26,10 @@ API_OPS = [
     ('alloc_free_local', 'allocate+free a device-local PASID, local ones in use'),
     ('alloc_free_global_over_local', 'allocate+free a global PASID, local ones in use'),
     ('alloc_free_local_over_global', 'allocate+free a device-local PASID, global ones in use'),
+    ('alloc_free_global_interleaved',
+     'allocate+free a global PASID past as many values, local and global alternating'),
+    ('alloc_free_local_interleaved',
+     'allocate+free a device-local PASID past as many values, local and global alternating'),
 ]
 # Unmap latency with 16 PASIDs attached: within 5% of none on second level,
 # where PASIDs add no invalidation; within 1.5 times on first level, where

@@ -14,7 +14,8 @@
  *	attach+detach latency of one more PASID with 1, 64, 1024 and all but
  *	one of the device's PASIDs attached; allocate+free throughput of
  *	global and device-local PASIDs with as many of the same scope in use,
- *	and of each scope with as many of the other in use.
+ *	of each scope with as many of the other in use, and of each scope
+ *	past as many values where the two scopes alternate.
  *
  * Every figure is one line "BENCH key=value ...", read by the host's
  * scripts/bench-report.py. Exit status 1 when a step fails.
@@ -252,6 +253,64 @@ static void api_alloc(int rounds, unsigned int scope, unsigned int held_scope,
 	}
 }
 
+/*
+ * Allocate+free of @scope past @n values in use where device-local and
+ * global PASIDs alternate, the pattern that costs an allocator a round per
+ * switch between the two spaces if it searches one and checks the other.
+ * The run sits where the allocator looks first: at the bottom of the
+ * device's range for a global PASID, at its top for a device-local one, and
+ * the value after it is the one the allocation finds. All values of the
+ * device are allocated first, then those off the pattern freed.
+ */
+static void api_interleaved(int rounds, unsigned int scope, const char *name)
+{
+	int global = scope == IOMMU_PASID_TEST_GLOBAL;
+	unsigned int i, k, p, first, last, want;
+	int r;
+
+	for (i = 0; i < NR_IN_USE; i++) {
+		unsigned int n = in_use[i];
+		int fd = bind_device();
+		double t;
+
+		/* The run: values first..last, the other scope on every other one. */
+		first = global ? 1 : MAX_PASIDS - n;
+		last = first + n - 1;
+		want = global ? last + 1 : first - 1;
+		for (k = 1; k < MAX_PASIDS; k++)
+			alloc_pasid(fd, global ? IOMMU_PASID_TEST_LOCAL :
+					 IOMMU_PASID_TEST_GLOBAL);
+		/* Every other value of the run changes scope. */
+		for (p = first + 1; p <= last; p += 2)
+			free_pasid(fd, global ? IOMMU_PASID_TEST_LOCAL :
+				       IOMMU_PASID_TEST_GLOBAL, p);
+		for (p = first + 1; p <= last; p += 2) {
+			k = alloc_pasid(fd, global ? IOMMU_PASID_TEST_GLOBAL :
+					    IOMMU_PASID_TEST_LOCAL);
+			if (k < first || k > last)
+				die("build the interleaved run", ERANGE);
+		}
+		/* Everything off the run is given back. */
+		for (p = 1; p < MAX_PASIDS; p++) {
+			if (p < first || p > last)
+				free_pasid(fd, global ? IOMMU_PASID_TEST_LOCAL :
+					       IOMMU_PASID_TEST_GLOBAL, p);
+		}
+		t = now_us();
+		for (r = 0; r < rounds; r++) {
+			p = alloc_pasid(fd, scope);
+			if (p != want)
+				die("allocate past the interleaved run", ERANGE);
+			free_pasid(fd, scope, p);
+		}
+		t = now_us() - t;
+		printf("BENCH api op=%s in_use=%u max=%u us_per_op=%.2f ops_per_s=%.0f\n",
+		       name, n, MAX_PASIDS, t / rounds, rounds * 1e6 / t);
+		fflush(stdout);
+		close(fd);
+	}
+}
+
 static int cmd_api(int rounds)
 {
 	api_attach(rounds);
@@ -263,6 +322,10 @@ static int cmd_api(int rounds)
 		  "alloc_free_global_over_local");
 	api_alloc(rounds * 10, IOMMU_PASID_TEST_LOCAL, IOMMU_PASID_TEST_GLOBAL,
 		  "alloc_free_local_over_global");
+	api_interleaved(rounds * 10, IOMMU_PASID_TEST_GLOBAL,
+			"alloc_free_global_interleaved");
+	api_interleaved(rounds * 10, IOMMU_PASID_TEST_LOCAL,
+			"alloc_free_local_interleaved");
 	return 0;
 }
 
