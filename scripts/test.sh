@@ -23,7 +23,7 @@ for b in $BEDS; do
 	stage "kunit-$b" 20 env HARNESS_BED="$b" "$TOP/scripts/kunit.sh" || true
 	stage "boot-$b" 40 env HARNESS_BED="$b" BOOT_TIMEOUT=2280 "$TOP/scripts/boot.sh" || true
 done
-stage check 50 "$TOP/scripts/check.sh" || true
+stage check 40 "$TOP/scripts/check.sh" || true
 stage variants 30 "$TOP/scripts/variants.sh" || true
 stage harness-test 5 "$TOP/scripts/harness-test.py" || true
 verdict
