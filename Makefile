@@ -5,7 +5,7 @@
 SHELL := /bin/bash
 S := scripts
 
-TARGETS := help setup export build kunit boot check variants test run bench harness-test mutants clean
+TARGETS := help setup export build kunit boot check matrix variants test check-all run bench harness-test mutants clean
 
 .PHONY: $(TARGETS)
 
@@ -13,14 +13,19 @@ help:
 	@echo "targets:"
 	@echo "  make run     build the patched kernel, boot it under QEMU (q35 + VT-d + edu),"
 	@echo "               run the demonstration and selftests, leave a shell on a terminal"
-	@echo "  make test    setup, build, KUnit and guest tests under QEMU, static checks;"
-	@echo "               last line: N passed, N failed"
+	@echo "  make test    setup, build, one boot per bed (KUnit and guest tests), static"
+	@echo "               checks, config matrix (~30 min cold); last line: N passed, N failed"
+	@echo "  make check-all  make test, plus every prefix built, the variants and the"
+	@echo "               fail-nth selftest walked exhaustively (before a new version)"
 	@echo "  make setup   install packages, unpack the base into work/linux, apply patches/"
 	@echo "  make export  write patches/ again from work/linux's commits (base..HEAD)"
 	@echo "  make build   configure and build the test kernel (work/linux/.build)"
 	@echo "  make kunit   run the KUnit suites under QEMU (after build; BED=sl|fl, default sl)"
 	@echo "  make boot    boot the initramfs with the guest tests (after build; BED=sl|fl)"
-	@echo "  make check   checkpatch, per-prefix W=1 builds, sparse, coccinelle, kernel-doc"
+	@echo "  make check   checkpatch; W=1, sparse, coccinelle, kernel-doc HEAD against base;"
+	@echo "               the touched pages through Sphinx (CHECK_PREFIXES=1: every prefix)"
+	@echo "  make matrix  the touched directories with W=1 and CONFIG_WERROR in the"
+	@echo "               configurations of config/matrix"
 	@echo "  make variants  the KUnit suites built, loaded and run as modules"
 	@echo "               (KUNIT_ALL_TESTS=m), and the series compiled without KUnit"
 	@echo "  make bench   what PASID attachments cost the DMA API, one boot per bed"
@@ -52,11 +57,17 @@ boot: build
 check: build
 	@$(S)/check.sh
 
+matrix: build
+	@$(S)/matrix.sh
+
 variants: build
 	@$(S)/variants.sh
 
 test:
 	@$(S)/test.sh
+
+check-all:
+	@$(S)/test.sh all
 
 run: build
 	@$(S)/run.sh
@@ -72,7 +83,7 @@ mutants: build
 	@$(S)/mutants.py
 
 clean:
-	rm -rf work/linux/.build work/linux/.build-mod work/linux/.build-nokunit work/mutants work/bisect work/check-cache work/logs work/linux/.build-bench work/bench
+	rm -rf work/linux/.build work/linux/.build-mod work/linux/.build-nokunit work/linux/.build-matrix work/htmldocs work/mutants work/bisect work/check-cache work/logs work/linux/.build-bench work/bench
 
 Makefile: ;
 

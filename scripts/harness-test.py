@@ -31,9 +31,14 @@ kunit\tsuite_b.params/second\tpass
 kunit\tsuite_b.params/third\tskip\tthe fake has no ATS here
 kunit\tsuite_b.skipper\tskip\tneeds hardware
 guest\t00-bed-check\tplan 2
+guest\t00-bed-check/1\tpass\tbed: dmar0
+guest\t00-bed-check/2\tpass\tbed: edu
 guest\t20-selftest\tplan 3
-guest\t20-selftest/3\tskip\tno kmemleak in this bed
+guest\t20-selftest/1\tpass\tattach
+guest\t20-selftest/2\tpass\tdetach
+guest\t20-selftest/3\tskip\tkmemleak\tno kmemleak in this bed
 guest\t99-kernel-state\tplan 1
+guest\t99-kernel-state/1\tpass\tkernel: not tainted
 '''
 
 KUNIT_JSON = {
@@ -79,7 +84,7 @@ TAP version 13
 1..2
 ok 1 bed: dmar0
 ok 2 bed: edu
-# ---- /tests/00-bed-check exit 0
+# ---- /tests/00-bed-check exit 0 time 1
 # ---- /tests/20-selftest
 TAP version 13
 1..3
@@ -91,6 +96,7 @@ ok 3 kmemleak # SKIP no kmemleak
 # ---- /tests/99-kernel-state
 TAP version 13
 1..1
+# tainted=262144
 ok 1 kernel: not tainted
 # ---- /tests/99-kernel-state exit 0
 '''
@@ -109,8 +115,9 @@ ok 2 kmemleak: no unreferenced object after all tests
 ==== harness results end ====
 '''
 
-STAGES = ['setup', 'build', 'check', 'variants', 'harness-test'] + \
-    ['%s-%s' % (s, b) for b in BEDS for s in ('kunit', 'boot')]
+STAGES = ['setup', 'build', 'check', 'matrix', 'variants', 'harness-test'] + \
+    ['boot-%s' % b for b in BEDS]
+TREE = 'patches aaaa\napplied aaaa\nhead 1111\napplied-head 1111\ndirty 0\nbase linux-source-6.1 6.1.192-2\n'
 
 
 def world():
@@ -120,12 +127,22 @@ def world():
         files['logs/%s/kunit.json' % b] = json.dumps(KUNIT_JSON)
         files['logs/%s/kunit-console.log' % b] = CONSOLE
         files['logs/%s/guest-results.txt' % b] = GUEST
-        files['logs/%s/boot.log' % b] = BOOT
+        # The suites ran in the boot: their KTAP is the console's start.
+        files['logs/%s/boot.log' % b] = CONSOLE + BOOT
     for s in STAGES:
         files['logs/stages/%s' % s] = 'start 1\nexit 0\n'
     files['logs/check-results.txt'] = 'ok - checkpatch\nok - W=1\n# complete\n'
     files['logs/variants-results.txt'] = 'ok - modules build\nok - suite passes\n# complete\n'
+    files['logs/matrix-results.txt'] = 'ok - matrix no-iommu\nok - matrix amd-only\n# complete\n'
+    files['logs/tree-state'] = TREE
     return files
+
+
+def exhaustive(files):
+    """make check-all's run: the fail-nth selftest walked every point."""
+    for b in BEDS:
+        files['logs/%s/guest-results.txt' % b] = files['logs/%s/guest-results.txt' % b].replace(
+            'ok 1 attach\n', '# fault points walked: all\nok 1 attach\n')
 
 
 def edit(path, old, new):
@@ -219,9 +236,10 @@ CASES = [
      '2 parameters skipped, the manifest names 1'),
     ('kunit.py wrote no JSON', drop('logs/fl/kunit.json'), 'kunit (fl): no results'),
     ('kunit.py JSON truncated', put('logs/fl/kunit.json', '{"name": "KUnit'), 'unreadable'),
-    ('console log missing', drop('logs/fl/kunit-console.log'), 'missing, nothing was scanned'),
+    ('console log missing', drop('logs/fl/kunit-console.log'), 'kunit (fl): no console'),
+    ('boot log missing', drop('logs/fl/boot.log'), 'missing, nothing was scanned'),
     ('guest results missing', drop('logs/fl/guest-results.txt'), 'guest (fl): no results'),
-    ('stage failed', put('logs/stages/kunit-fl', 'start 1\nexit 2\n'), 'stage kunit-fl: exit 2'),
+    ('stage failed', put('logs/stages/boot-fl', 'start 1\nexit 2\n'), 'stage boot-fl: exit 2'),
     ('stage timed out (guest hang)', put('logs/stages/boot-sl', 'start 1\nexit 124\n'), 'timed out'),
     ('stage died (no exit line)', put('logs/stages/check', 'start 1\n'), 'did not finish'),
     ('stage never ran', drop('logs/stages/boot-fl'), 'stage boot-fl: did not run'),
@@ -231,14 +249,47 @@ CASES = [
     ('a check failed', edit('logs/check-results.txt', 'ok - W=1', 'not ok - W=1'), 'check: W=1'),
     ('a module suite failed',
      edit('logs/variants-results.txt', 'ok - suite passes', 'not ok - suite passes'),
-     'variants: suite passes'),
+     'variants: suite passes', 'all'),
     ('variants.sh died half way', edit('logs/variants-results.txt', '# complete\n', ''),
-     'variants: did not run to its end'),
-    ('variants never ran', drop('logs/stages/variants'), 'stage variants: did not run'),
+     'variants: did not run to its end', 'all'),
+    ('variants never ran (check-all)', drop('logs/stages/variants'), 'stage variants: did not run',
+     'all'),
+    ('a matrix entry failed', edit('logs/matrix-results.txt', 'ok - matrix amd-only',
+                                   'not ok - matrix amd-only'), 'matrix: matrix amd-only'),
+    ('matrix never ran', drop('logs/stages/matrix'), 'stage matrix: did not run'),
+    ('the tree has commits that patches/ does not (make setup left it alone)',
+     edit('logs/tree-state', 'head 1111', 'head 2222'), 'commits not exported'),
+    ('patches/ changed after the tree was set up',
+     edit('logs/tree-state', 'patches aaaa', 'patches bbbb'), 'the tree under test is not patches/'),
+    ('the tree has uncommitted changes', edit('logs/tree-state', 'dirty 0', 'dirty 3'),
+     '3 files changed'),
+    ('no record of the tree under test', drop('logs/tree-state'), 'no record of the tree'),
+    ('guest result renamed', edit('logs/sl/guest-results.txt', 'ok 2 detach', 'ok 2 detach_all'),
+     'the manifest names "detach"'),
+    ('guest results renumbered (a number missing)',
+     edit('logs/sl/guest-results.txt', 'ok 2 detach\nok 3 kmemleak', 'ok 3 detach\nok 2 kmemleak'),
+     'not 1..3 in order'),
+    ('guest result duplicated', edit('logs/fl/guest-results.txt', 'ok 1 attach\nok 2 detach',
+                                     'ok 1 attach\nok 1 attach'), 'not 1..3 in order'),
+    ('guest result not in the manifest',
+     edit('logs/sl/guest-results.txt', '1..2\nok 1 bed: dmar0\nok 2 bed: edu\n',
+          '1..3\nok 1 bed: dmar0\nok 2 bed: edu\nok 3 bed: more\n'),
+     'result 3 (bed: more) is not in the manifest'),
+    ('guest result marked TODO', edit('logs/sl/guest-results.txt', 'ok 2 detach', 'ok 2 detach # TODO x'),
+     'a directive the verdict does not take'),
+    ('guest result marked XFAIL', edit('logs/fl/guest-results.txt', 'ok 1 attach',
+                                       'ok 1 attach # XFAIL known'), 'a directive'),
+    ('a guest program killed at its time limit',
+     edit('logs/sl/guest-results.txt', 'ok 2 detach\nok 3 kmemleak # SKIP no kmemleak\n'
+          '# Totals: pass:2 fail:0 xfail:0 xpass:0 skip:1 error:0\n# ---- /tests/20-selftest exit 0',
+          'Bail out! killed after the harness\'s limit of 420 s per program\n'
+          '# ---- /tests/20-selftest exit 137 time 420'), 'exit 137'),
+    ('check-all without an exhaustive fail-nth walk', lambda f: None,
+     'did not walk every fault point', 'all'),
     ('empty logs', lambda f: [f.pop(k) for k in list(f) if k.startswith('logs/')],
      'did not run'),
     ('expected-fault window left open at the next result',
-     edit('logs/sl/kunit-console.log', '[    1.300000] pci 0000:00:03.0: expected DMAR faults: end\n', ''),
+     edit('logs/sl/boot.log', '[    1.300000] pci 0000:00:03.0: expected DMAR faults: end\n', ''),
      'still open at the next test result'),
     ('expected-fault window left open at the next program',
      edit('logs/sl/boot.log', '[    2.400000] iommu_pasid_test 0000:00:03.0: expected DMAR faults: end\n',
@@ -276,7 +327,15 @@ CASES = [
 ]
 
 
-def run(files):
+# (name, change, text, mode, beds): runs that leave a bed out.
+BED_CASES = [
+    ('an empty bed list', lambda f: None, 'bed fl: in the manifest, but the run did not include it',
+     'test', ''),
+    ('one bed of two', lambda f: None, 'bed sl: in the manifest', 'run', 'fl'),
+]
+
+
+def run(files, mode='test', beds=' '.join(BEDS)):
     d = tempfile.mkdtemp(prefix='harness-test.')
     try:
         for rel, text in files.items():
@@ -285,9 +344,53 @@ def run(files):
             with open(path, 'w') as f:
                 f.write(text)
         os.makedirs(os.path.join(d, 'logs'), exist_ok=True)
-        out = subprocess.run([sys.executable, SUMMARY, '--mode', 'test', '--beds', ' '.join(BEDS),
+        out = subprocess.run([sys.executable, SUMMARY, '--mode', mode, '--beds', beds,
                               '--manifest-dir', os.path.join(d, 'manifest'),
                               os.path.join(d, 'logs')], capture_output=True, text=True)
+        return out.returncode, out.stdout + out.stderr
+    finally:
+        shutil.rmtree(d)
+
+
+SHOWCASE = os.path.join(TOP, 'scripts', 'showcase.py')
+SHOW_GUEST = '''# ---- /tests/21-fail-nth
+# fault points walked: the first 4 of each step
+ok 1 every allocation walked failed in turn and unwound
+# ---- /tests/21-fail-nth exit 0 time 30
+'''
+SHOW_CONSOLE = '''[    3.0]         ok 3 vtd_edu_dma_through_pasid
+[    3.1]         # vtd_edu_unmap_invalidations: 4 PASIDs: 2 descriptors
+[    3.2] ok 1 - iommu_pasid_vtd_edu
+[    3.3] not ok 2 - iommu_pasid_attach
+'''
+
+
+def showcase_cases():
+    """(name, guest results, console, {claim prefix: evidence or None})."""
+    return [
+        ('showcase shows each claim with its evidence line', SHOW_GUEST, SHOW_CONSOLE,
+         {'allocations of attach': 'fault points walked: the first 4 of each step',
+          'DMA from edu': 'ok 3 vtd_edu_dma_through_pasid',
+          '... 4 PASIDs': 'vtd_edu_unmap_invalidations: 4 PASIDs: 2 descriptors',
+          'KUnit suites': '1 of 2 suites passed',
+          '... 16 PASIDs': None}),
+        ('showcase says "not shown" of a claim whose test failed',
+         SHOW_GUEST.replace('ok 1 every', 'not ok 1 every'), SHOW_CONSOLE,
+         {'allocations of attach': None}),
+        ('showcase says "not shown" with no logs', '', '',
+         {'DMA from edu': None, 'KUnit suites': None, 'the kernel is clean': None}),
+    ]
+
+
+def run_showcase(guest, console):
+    d = tempfile.mkdtemp(prefix='harness-test.')
+    try:
+        os.makedirs(os.path.join(d, 'sl'))
+        for name, text in (('guest-results.txt', guest), ('kunit-console.log', console)):
+            if text:
+                with open(os.path.join(d, 'sl', name), 'w') as f:
+                    f.write(text)
+        out = subprocess.run([sys.executable, SHOWCASE, d, 'sl'], capture_output=True, text=True)
         return out.returncode, out.stdout + out.stderr
     finally:
         shutil.rmtree(d)
@@ -305,16 +408,35 @@ def main():
         if not ok and detail:
             results.extend('# ' + line for line in detail.splitlines())
 
-    rc, out = run(world())
-    last = out.strip().splitlines()[-1] if out.strip() else ''
-    result(rc == 0 and last.endswith(' 0 failed'), 'a run that passed passes (%s)' % last, out)
-    for name, change, text in CASES:
+    for mode in ('test', 'all', 'run'):
+        files = world()
+        if mode == 'all':
+            exhaustive(files)
+        rc, out = run(files, mode)
+        last = out.strip().splitlines()[-1] if out.strip() else ''
+        result(rc == 0 and last.endswith(' 0 failed'),
+               'a run that passed passes, mode %s (%s)' % (mode, last), out)
+    for case in CASES + BED_CASES:
+        name, change, text = case[:3]
+        mode = case[3] if len(case) > 3 else 'test'
+        beds = case[4] if len(case) > 4 else ' '.join(BEDS)
         files = copy.deepcopy(world())
+        if mode == 'all' and 'exhaustive' not in name:
+            exhaustive(files)
         change(files)
-        rc, out = run(files)
+        rc, out = run(files, mode, beds)
         last = out.strip().splitlines()[-1] if out.strip() else ''
         ok = rc == 1 and text in out and last.endswith(' failed') and not last.endswith(' 0 failed')
         result(ok, 'fails: %s' % name, out)
+    for name, guest, console, want in showcase_cases():
+        rc, out = run_showcase(guest, console)
+        bad = []
+        for claim, ev in want.items():
+            line = [l for l in out.splitlines() if l.strip().startswith(claim)]
+            shown = line[0].split('  ')[-1].strip() if line else '(no such claim)'
+            if shown != (ev or 'not shown'):
+                bad.append('%s: %r, want %r' % (claim, shown, ev or 'not shown'))
+        result(rc == 0 and not bad, name, '\n'.join(bad) + '\n' + out)
     for bed in BEDS:
         path = os.path.join(TOP, 'config', 'manifest', bed)
         out = subprocess.run([sys.executable, '-c',

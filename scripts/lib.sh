@@ -105,8 +105,9 @@ need_tree() {
 git_identity() {
 	GIT_NAME=$(git -C "$TOP" config user.name || true)
 	GIT_EMAIL=$(git -C "$TOP" config user.email || true)
-	[ -n "$GIT_NAME" ] && [ -n "$GIT_EMAIL" ] ||
-		die "the project repository has no git identity (git config user.name/user.email)"
+	# Where git has none, the harness's own commits still need one.
+	GIT_NAME=${GIT_NAME:-Harness}
+	GIT_EMAIL=${GIT_EMAIL:-harness@localhost}
 }
 
 series_hash() {

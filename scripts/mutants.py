@@ -17,11 +17,20 @@ not, and neither does a survivor it does not list. Writes mutants/RESULTS.md, wi
 reason of every survivor taken from mutants/survivors.conf (where no test
 in these beds can see that bug), and exits 1 if a survivor has no reason.
 
+Each verdict is kept with the series it was reached on: the sha256 of
+patches/ (as scripts/lib.sh's series_hash computes it). RESULTS.md shows a
+verdict reached on another series than patches/ as they are now as
+"stale (VERDICT)", and does not count it: make mutants fails until it runs
+again. The verdicts kept are work/mutants/ID/verdict.json (this machine's)
+and the rows of RESULTS.md itself (reached on any machine), the one on the
+current series first.
+
     mutants.py [ID...]    only these mutants
     mutants.py --report   write RESULTS.md again from the kept verdicts, run nothing
     MUTANTS_BUDGET_MIN=N  start no mutant after N minutes (the rest: "not run")
 """
 import configparser
+import fnmatch
 import hashlib
 import json
 import os
@@ -38,6 +47,9 @@ LOGS = os.path.join(WORK, 'mutants')
 LINUX = os.path.join(LOGS, 'linux')
 LOCK = os.path.join(WORK, 'kbuild.lock')
 MANIFEST = os.path.join(LOGS, 'manifest')
+RESULTS = os.path.join(TOP, 'mutants', 'RESULTS.md')
+# How much of the patches/ hash RESULTS.md shows (and compares).
+SHORT = 12
 
 
 def conf(path):
@@ -120,6 +132,67 @@ def manifest_hash():
     return h.hexdigest()[:16]
 
 
+def series_hash():
+    """scripts/lib.sh's series_hash: the sha256 of the files patches/*.patch
+    (the cover letter included) concatenated in the order of their names."""
+    d = os.path.join(TOP, 'patches')
+    h = hashlib.sha256()
+    for name in sorted(os.listdir(d)):
+        path = os.path.join(d, name)
+        if fnmatch.fnmatchcase(name, '*.patch') and os.path.isfile(path):
+            with open(path, 'rb') as f:
+                h.update(f.read())
+    return h.hexdigest()
+
+
+def tree_series():
+    """The patches/ hash of work/linux's HEAD: series_hash() when
+    work/series.stamp (written by make setup and make export) pairs HEAD
+    with patches/ as they are; None when HEAD has commits not exported or
+    patches/ changed since."""
+    try:
+        with open(os.path.join(WORK, 'series.stamp')) as f:
+            stamp_head, stamp_hash = f.read().split()[:2]
+    except (OSError, ValueError):
+        return None
+    head = subprocess.run(['git', '-C', MAIN, 'rev-parse', 'HEAD'], capture_output=True,
+                          text=True).stdout.strip()
+    return stamp_hash if stamp_head == head and stamp_hash == series_hash() else None
+
+
+def change_id(m):
+    """A short fingerprint of a mutant's change (file, old, new)."""
+    return hashlib.sha256('\0'.join([m['file'], m['old'], m['new']]).encode()).hexdigest()[:8]
+
+
+def published():
+    """The verdicts of mutants/RESULTS.md as it stands (reached on this
+    machine or another): ID -> its cells. Rows of before the columns
+    "patches" and "change" lack them (and are stale)."""
+    rows, header = {}, None
+    if not os.path.exists(RESULTS):
+        return rows
+    for line in open(RESULTS):
+        line = line.strip()
+        if not line.startswith('|') or not line.endswith('|'):
+            continue
+        cells = [c.strip() for c in line[1:-1].split('|')]
+        if header is None:
+            header = cells
+            continue
+        if all(set(c) <= set('-: ') for c in cells):
+            continue
+        if len(cells) > len(header):
+            # A '|' in the text of "models" (the only column not escaped).
+            extra = len(cells) - len(header)
+            cells[1:2 + extra] = ['|'.join(cells[1:2 + extra])]
+        r = dict(zip(header, cells))
+        r['verdict'] = re.sub(r'^stale \((.*)\)$', r'\1', r.get('verdict', ''))
+        if r.get('mutant') and r['verdict'] not in ('', 'not run'):
+            rows[r['mutant']] = r
+    return rows
+
+
 def needs(m):
     """The (stage, bed) pairs a mutant runs."""
     return {(st, bed) for st in m.get('stages', 'kunit').split()
@@ -166,6 +239,13 @@ def main():
         shutil.copytree(os.path.join(TOP, 'config', 'manifest'), MANIFEST)
     head = subprocess.run(['git', '-C', MAIN, 'log', '-1', '--format=%h %s'],
                           capture_output=True, text=True).stdout.strip() if report else worktree()
+    current = series_hash()
+    # The series this run's verdicts are reached on.
+    series = None if report else tree_series()
+    if not report and series is None:
+        print('==> WARNING: work/linux\'s HEAD is not patches/ as they are (commits not exported, '
+              'or patches/ changed since make setup): this run\'s verdicts will show as stale; '
+              'run make export or make setup first', flush=True)
     rows = []
     t0 = time.time()
     # The control: the tree as it is must pass, or every mutant would look
@@ -192,62 +272,93 @@ def main():
         os.makedirs(os.path.join(LOGS, mid), exist_ok=True)
         with open(os.path.join(LOGS, mid, 'verdict.json'), 'w') as f:
             json.dump({'verdict': verdict, 'detail': detail, 'series': head,
-                       'change': [m['file'], m['old'], m['new']]}, f)
+                       'patches': series, 'change': [m['file'], m['old'], m['new']]}, f)
     # Every mutant of the list with its last verdict, from this run or an
-    # earlier one (make mutants ID... runs again only those).
+    # earlier one (make mutants ID... runs again only those), on this
+    # machine or, as RESULTS.md shows it, another.
+    pub = published()
     for mid in muts.sections():
         m = muts[mid]
+        kept, note = [], ''
         path = os.path.join(LOGS, mid, 'verdict.json')
-        if not os.path.exists(path):
-            rows.append((mid, m, 'not run', '', ''))
+        if os.path.exists(path):
+            v = json.load(open(path))
+            if v['change'] == [m['file'], m['old'], m['new']]:
+                kept.append({'verdict': v['verdict'], 'detail': v['detail'],
+                             'commit': v['series'].split()[0] if v['series'] else '',
+                             'patches': (v.get('patches') or '')[:SHORT], 'change': change_id(m)})
+            else:
+                note = 'changed since its last run'
+        r = pub.get(mid)
+        if r and r.get('file') == '`%s`' % m['file']:
+            if r.get('change') == change_id(m):
+                kept.append({'verdict': r['verdict'], 'by': r.get('by', ''),
+                             'commit': r.get('commit', ''), 'patches': r.get('patches', ''),
+                             'change': r['change']})
+            elif not r.get('change'):
+                # Reached before verdicts named their series and change: stale.
+                kept.append({'verdict': r['verdict'], 'by': r.get('by', ''),
+                             'commit': r.get('commit', r.get('series', '')), 'patches': '',
+                             'change': ''})
+        if not kept:
+            rows.append((mid, m, 'not run', note, {}))
             continue
-        v = json.load(open(path))
-        if v['change'] != [m['file'], m['old'], m['new']]:
-            rows.append((mid, m, 'not run', 'changed since its last run', ''))
-            continue
-        rows.append((mid, m, v['verdict'], v['detail'], v['series']))
+        k = ([k for k in kept if k['patches'] == current[:SHORT]] + kept)[0]
+        rows.append((mid, m, k['verdict'] if k['patches'] == current[:SHORT] else 'stale',
+                     k.get('detail', ''), k))
 
     bad = 0
     out = ['# Mutants', '',
-           'Written by `make mutants` (scripts/mutants.py) at the series `%s`. The column '
-           '"series" names the commit each verdict was reached on.' % head,
+           'Written by `make mutants` (scripts/mutants.py) for patches/ at `%s` (the sha256 of '
+           'patches/*.patch, as `make setup` computes it; work/linux at `%s` here). The column '
+           '"patches" names the series each verdict was reached on, "commit" its commit in the '
+           'work tree of the machine that ran it, "change" the mutant\'s change (file, old, new). '
+           'A verdict reached on another series than patches/ as they are shows as '
+           '"stale (VERDICT)" and does not count.' % (current[:SHORT], head.split()[0] if head else ''),
            'Each mutant is a small change of mutants/mutants.conf (one fragment replaced) applied in a worktree of the '
            'series (work/mutants/linux); it is killed when a stage it names (KUnit, then the guest '
            'boot) fails against the manifest in a bed it names. "not run": no verdict yet for '
            'this change (see the summary at the end).', '',
-           '| mutant | models | file | beds | verdict | by | series |',
-           '| --- | --- | --- | --- | --- | --- | --- |']
-    for mid, m, verdict, detail, series in rows:
-        if verdict == 'killed':
+           '| mutant | models | file | beds | verdict | by | commit | patches | change |',
+           '| --- | --- | --- | --- | --- | --- | --- | --- | --- |']
+    for mid, m, verdict, detail, k in rows:
+        shown = k.get('verdict', verdict)
+        if 'by' in k and shown != 'survived':
+            by = k['by']
+        elif shown == 'killed':
             seen = []
-            for k in detail:
-                k = re.sub(r'\s+', ' ', k)[:120]
-                if k not in seen:
-                    seen.append(k)
+            for x in detail:
+                x = re.sub(r'\s+', ' ', x)[:120]
+                if x not in seen:
+                    seen.append(x)
             # The failed tests first, then the rest (kernel-log reports).
-            seen.sort(key=lambda k: 'kernel log' in k)
+            seen.sort(key=lambda x: 'kernel log' in x)
             by = '; '.join(seen[:4]) + ('; and %d more' % (len(seen) - 4) if len(seen) > 4 else '')
-        elif verdict == 'survived':
+        elif shown == 'survived':
             if why.has_section(mid) and why[mid].get('kind') == 'impossible':
                 by = 'no test in these beds can: ' + why[mid]['why']
             elif why.has_section(mid):
                 by = '**test gap, open**: ' + why[mid]['why']
-                bad += 1
+                bad += verdict != 'stale'
             else:
                 by = '**no test, no reason**'
-                bad += 1
+                bad += verdict != 'stale'
         else:
             by = detail
+            bad += verdict != 'stale'
+        if verdict == 'stale':
             bad += 1
-        out.append('| %s | %s | `%s` | %s | %s | %s | %s |' % (
-            mid, m['models'], m['file'], m.get('beds', 'sl'), verdict, by.replace('|', '/'),
-            series.split()[0] if series else ''))
+            shown = 'stale (%s)' % shown
+        out.append('| %s | %s | `%s` | %s | %s | %s | %s | %s | %s |' % (
+            mid, m['models'], m['file'], m.get('beds', 'sl'), shown, by.replace('|', '/'),
+            k.get('commit', ''), k.get('patches', ''), k.get('change', '')))
     n = {v: sum(1 for r in rows if r[2] == v)
-         for v in ('killed', 'survived', 'stillborn', 'invalid', 'not run')}
-    out += ['', '%d mutants: %d killed, %d survived, %d did not build, %d invalid, %d not run.' % (
-        len(rows), n['killed'], n['survived'], n['stillborn'], n['invalid'], n['not run'])]
-    bad += n['not run']
-    open(os.path.join(TOP, 'mutants', 'RESULTS.md'), 'w').write('\n'.join(out) + '\n')
+         for v in ('killed', 'survived', 'stillborn', 'invalid', 'not run', 'stale')}
+    out += ['', '%d of %d mutants killed on patches/ at %s: %d survived, %d did not build, '
+            '%d invalid, %d not run, %d stale (a verdict reached on another series).' % (
+                n['killed'], len(rows), current[:SHORT], n['survived'], n['stillborn'],
+                n['invalid'], n['not run'], n['stale'])]
+    open(RESULTS, 'w').write('\n'.join(out) + '\n')
     print('\n'.join(out[-1:]))
     return 1 if bad else 0
 

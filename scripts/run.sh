@@ -15,10 +15,12 @@ for b in $BEDS; do
 	if [ "$b" = "$last" ] && [ -t 0 ] && [ -t 1 ]; then
 		echo "start $(date +%s)" >"$STAGES/boot-$b"
 		rc=0
-		HARNESS_BED=$b "$TOP/scripts/boot.sh" --interactive || rc=$?
+		HARNESS_BED=$b FAIL_NTH_MAX=4 PROG_TIMEOUT=420 "$TOP/scripts/boot.sh" --interactive || rc=$?
 		echo "exit $rc" >>"$STAGES/boot-$b"
 	else
-		stage "boot-$b" 40 env HARNESS_BED="$b" BOOT_TIMEOUT=2280 "$TOP/scripts/boot.sh" >/dev/null || true
+		# boot.sh keeps the console in its log and prints its progress (a
+		# line every 30 s): let that through, on a terminal or not.
+		stage "boot-$b" 12 env HARNESS_BED="$b" FAIL_NTH_MAX=4 PROG_TIMEOUT=420 BOOT_TIMEOUT=675 "$TOP/scripts/boot.sh" || true
 	fi
 done
 banner "what the guests showed (logs in $LOGS/{$(echo $BEDS | tr ' ' ,)})"

@@ -2,26 +2,34 @@
 # SPDX-License-Identifier: GPL-2.0
 """The verdict of make test (and make run): what ran, against what must run.
 
-    summary.py [--mode test|run] [--beds "sl fl"] LOGS
+    summary.py [--mode test|all|run] [--beds "sl fl"] LOGS
 
 A run passes only when every stage it needed finished with exit status 0
 (scripts/test.sh writes LOGS/stages/NAME: "start ..." then "exit N"), and
 every test that config/manifest/BED names ran with the result it names, in
 every bed:
 
-- KUnit (LOGS/BED/kunit.json, kunit.py's): each suite.case and
+- KUnit (LOGS/BED/kunit.json: kunit.py's parse of the KTAP that the boot's
+  console printed, LOGS/BED/kunit-console.log): each suite.case and
   suite.case/parameter passes, or skips where the manifest says "skip" and
   why. 6.1 prints a skipped parameter as "ok": the per-case statistics line
   of the console ("# case: pass:P fail:F skip:S total:T") must show as many
   skips as the manifest names for that case.
 - The guest's programs (LOGS/BED/guest-results.txt: "# ---- /tests/NAME",
-  its TAP, "# ---- /tests/NAME exit N"): each finished with exit status 0,
-  printed a plan equal to the manifest's and as many results, no
-  "Bail out!", no "not ok", and no skip the manifest does not name.
+  its TAP, "# ---- /tests/NAME exit N time S"): each finished with exit
+  status 0, printed a plan equal to the manifest's and as many results,
+  numbered 1..N in order, each with the name the manifest pins for its
+  number, no "Bail out!", no "not ok", no directive but a SKIP the manifest
+  names (a TODO or XFAIL would turn a failure into a pass).
 - Tests that ran but are not in the manifest, and tests of the manifest
   that did not run, fail.
 - The kernel logs of every boot have no report (scripts/scan-log.py).
-- make check's results (LOGS/check-results.txt), in test mode.
+- Every bed of the manifest ran (the manifest's files are the beds).
+- In test and all mode: the tree under test is patches/ as setup applied
+  it (LOGS/tree-state), and the results of make check and of the
+  configuration matrix (LOGS/check-results.txt, LOGS/matrix-results.txt);
+  in all mode (make check-all) also the variants (LOGS/variants-results.txt)
+  and a fail-nth selftest that walked every fault point.
 
 Prints each failure, then "N passed, N failed" as its last line; the exit
 status is 1 on any failure.
@@ -63,7 +71,18 @@ def read_manifest(path):
                 raise SystemExit('%s:%d: malformed manifest line: %r' % (path, n, line))
             kind, name, expect = fields[0], fields[1], fields[2]
             reason = fields[3] if len(fields) > 3 else ''
-            if expect == 'skip' and not reason:
+            if kind == 'guest' and '/' in name:
+                # guest PROG/N pass|skip NAME [why]: a result is pinned by
+                # its number and its name.
+                if expect not in ('pass', 'skip') or len(fields) < 4 or not fields[3]:
+                    raise SystemExit('%s:%d: a guest result needs pass or skip and its name' %
+                                     (path, n))
+                reason = (fields[3], fields[4] if len(fields) > 4 else '')
+                if expect == 'skip' and not reason[1]:
+                    raise SystemExit('%s:%d: a skip must say why' % (path, n))
+            elif kind == 'guest' and not re.match(r'^plan [1-9]\d*$', expect):
+                raise SystemExit('%s:%d: a guest program needs its plan' % (path, n))
+            elif expect == 'skip' and not reason:
                 raise SystemExit('%s:%d: a skip must say why' % (path, n))
             if (kind, name) in entries:
                 raise SystemExit('%s:%d: %s %s listed twice' % (path, n, kind, name))
@@ -155,7 +174,11 @@ def kunit_results(v, bed, logs, manifest, seen):
         else:
             v.fail('kunit (%s): %s %s' % (bed, key, status))
     # 6.1 prints skipped parameters as "ok": count them from the console.
-    skips = kunit_param_skips(os.path.join(logs, bed, 'kunit-console.log'))
+    console = os.path.join(logs, bed, 'kunit-console.log')
+    if not os.path.exists(console):
+        v.fail('kunit (%s): no console (%s) to count skipped parameters in' % (bed, console))
+        return
+    skips = kunit_param_skips(console)
     for case in sorted(set(skips) | set(want_param_skips)):
         have, want = skips.get(case, 0), want_param_skips.get(case, 0)
         if have != want:
@@ -171,7 +194,7 @@ def guest_programs(path):
     cur = None
     for line in open(path, errors='replace'):
         line = line.rstrip('\r\n')
-        m = re.match(r'^# ---- /tests/(\S+?)(?: exit (\d+))?$', line)
+        m = re.match(r'^# ---- /tests/(\S+?)(?: exit (\d+)(?: time \d+)?)?$', line)
         if m and m.group(2) is None:
             cur = [m.group(1), None, []]
             programs.append(cur)
@@ -202,7 +225,7 @@ def guest_results(v, bed, logs, manifest, seen):
         elif rc:
             bad.append('exit %d' % rc)
         plan = None
-        results = 0
+        numbers = []
         tap = False
         for line in lines:
             if re.match(r'^Bail out!', line):
@@ -217,27 +240,50 @@ def guest_results(v, bed, logs, manifest, seen):
                 if m.group(2):
                     bad.append('skipped as a whole: ' + line)
                 continue
-            m = re.match(r'^(not ok|ok) (\d+)\b(.*)$', line)
+            m = re.match(r'^(not ok|ok) (\d+)(?: - | |$)(.*)$', line)
             if not m:
                 continue
             tap = True
-            results += 1
-            test = '%s/%s' % (prog, m.group(2))
-            skip = re.search(r'#\s*SKIP', m.group(3), re.I)
-            sexpect, reason = manifest.get(('guest', test), ('pass', ''))
+            num = int(m.group(2))
+            numbers.append(num)
+            test = '%s/%d' % (prog, num)
+            d = re.match(r'^(.*?)(?:(?:^|\s)#\s*(.*))?$', m.group(3))
+            desc = d.group(1).strip()
+            directive = (d.group(2) or '').strip()
+            skip = re.match(r'SKIP\b', directive, re.I)
+            if skip and not desc:
+                # kselftest's ksft_test_result_skip(): "ok N # SKIP why".
+                desc = directive[4:].strip()
+            sexpect, pinned = manifest.get(('guest', test), (None, ('', '')))
+            seen.add(('guest', test))
             if m.group(1) == 'not ok':
                 v.fail('%s: %s' % (where, line))
+                continue
+            if sexpect is None:
+                v.fail('%s: result %d (%s) is not in the manifest' % (where, num, desc))
+                continue
+            if desc != pinned[0]:
+                v.fail('%s: result %d is "%s", the manifest names "%s"' %
+                       (where, num, desc, pinned[0]))
+                continue
+            if directive and not skip:
+                # TODO, XFAIL and the like turn a failure into a pass.
+                v.fail('%s: result %d carries a directive the verdict does not take: %s' %
+                       (where, num, line))
             elif skip and sexpect == 'skip':
-                seen.add(('guest', test))
                 v.ok()
-                v.skipped.append('guest (%s): %s: %s' % (bed, test, reason))
+                v.skipped.append('guest (%s): %s: %s' % (bed, test, pinned[1]))
             elif skip:
                 v.fail('%s: skipped, and the manifest does not name that skip: %s' % (where, line))
             elif sexpect == 'skip':
-                seen.add(('guest', test))
-                v.fail('%s: passed, but the manifest expects a skip (%s): %s' % (where, reason, line))
+                v.fail('%s: passed, but the manifest expects a skip (%s): %s' %
+                       (where, pinned[1], line))
             else:
                 v.ok()
+        if numbers and numbers != list(range(1, len(numbers) + 1)):
+            bad.append('results numbered %s, not 1..%d in order' %
+                       (' '.join(map(str, numbers)), len(numbers)))
+        results = len(numbers)
         if not tap:
             bad.append('printed no TAP')
         elif plan is None:
@@ -294,10 +340,46 @@ def checks_failed(logs, name='check'):
     return '# complete' in lines and any(line.startswith('not ok') for line in lines)
 
 
+def tree_state(v, logs):
+    """The tree under test is patches/: setup applied the series it holds
+    and the work tree has nothing else (LOGS/tree-state, scripts/test.sh)."""
+    path = os.path.join(logs, 'tree-state')
+    if not os.path.exists(path):
+        v.fail('tree: no record of the tree under test (%s)' % path)
+        return
+    st = dict(line.split(None, 1) for line in open(path).read().splitlines() if ' ' in line)
+    bad = []
+    if st.get('patches') != st.get('applied'):
+        bad.append('patches/ is %s, the tree holds the series %s' %
+                   (st.get('patches', '?')[:12], st.get('applied', '?')[:12]))
+    if st.get('head') != st.get('applied-head'):
+        bad.append('the tree\'s HEAD %s is not the series as applied (%s): commits not exported' %
+                   (st.get('head', '?')[:12], st.get('applied-head', '?')[:12]))
+    if st.get('dirty', '0') != '0':
+        bad.append('%s files changed and not committed' % st['dirty'])
+    for b in bad:
+        v.fail('tree: the tree under test is not patches/: ' + b)
+    if not bad:
+        v.ok()
+    if st.get('base'):
+        print('base: ' + st['base'])
+
+
+# The stages of each mode, after setup and build and the boots of every bed:
+# (stage, results file name or None).
+AFTER_BOOTS = {
+    'test': [('check', 'check'), ('matrix', 'matrix'), ('harness-test', None)],
+    'all': [('check', 'check'), ('matrix', 'matrix'), ('variants', 'variants'),
+            ('harness-test', None)],
+    'run': [],
+}
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('--mode', choices=('test', 'run'), default='test')
-    ap.add_argument('--beds', default='sl fl')
+    ap.add_argument('--mode', choices=('test', 'all', 'run'), default='test')
+    ap.add_argument('--beds', help='the beds that ran; every bed of the manifest must '
+                    '(a subset only with --only)')
     ap.add_argument('--only', help='hold only these stages (kunit, boot) against the manifest, '
                     'as make mutants does')
     ap.add_argument('--manifest-dir', default=os.path.join(TOP, 'config', 'manifest'))
@@ -307,43 +389,53 @@ def main():
     v = Verdict()
 
     only = set(args.only.split()) if args.only else None
-    stages = ['setup', 'build'] if args.mode == 'test' else ['build']
+    beds = sorted(f for f in os.listdir(args.manifest_dir) if not f.startswith('.'))
+    if not beds:
+        v.fail('manifest: no bed in %s' % args.manifest_dir)
+    if args.beds is not None:
+        ran = args.beds.split()
+        if only is not None:
+            beds = [b for b in ran if b in beds] or beds
+        for b in sorted(set(beds) - set(ran)):
+            v.fail('bed %s: in the manifest, but the run did not include it' % b)
+    stages = ['setup', 'build'] if args.mode in ('test', 'all') else ['build']
+    if only is None and args.mode in ('test', 'all'):
+        tree_state(v, logs)
     for name in stages if only is None else []:
         if not stage(v, logs, name, os.path.join(logs, name + '.log')):
             break
     else:
-        for bed in args.beds.split():
+        for bed in beds:
             manifest = read_manifest(os.path.join(args.manifest_dir, bed))
             seen = set()
-            if args.mode == 'test' and (only is None or 'kunit' in only):
+            if only and 'kunit' in only:
+                # make mutants' kunit stage: kunit.py exec, its own console.
                 stage(v, logs, 'kunit-' + bed, os.path.join(logs, bed, 'kunit.log'))
+            if only is None or 'kunit' in only:
+                # Otherwise the suites ran in the boot: its console's KTAP.
                 kunit_results(v, bed, logs, manifest, seen)
-                scan(v, '%s/kunit-console.log' % bed, os.path.join(logs, bed, 'kunit-console.log'))
+                if only is not None:
+                    scan(v, '%s/kunit-console.log' % bed,
+                         os.path.join(logs, bed, 'kunit-console.log'))
             if only is None or 'boot' in only:
                 stage(v, logs, 'boot-' + bed, os.path.join(logs, bed, 'boot.log'))
                 guest_results(v, bed, logs, manifest, seen)
                 scan(v, '%s/boot.log' % bed, os.path.join(logs, bed, 'boot.log'))
+                if only is None and args.mode == 'all':
+                    exhaustive(v, bed, logs)
             for kind, name in sorted(set(manifest) - seen):
-                if kind == 'kunit' and (args.mode == 'run' or (only and 'kunit' not in only)):
+                if kind == 'kunit' and only and 'kunit' not in only:
                     continue
                 if kind == 'guest' and only and 'boot' not in only:
                     continue
-                if kind == 'guest' and '/' in name:
-                    if ('guest', name.split('/')[0]) in seen:
-                        # A listed skip of a program that ran: it must have
-                        # been that skip (checked above) or it is missing.
-                        v.fail('guest (%s): %s did not run (the manifest expects a skip)' %
-                               (bed, name))
-                    continue
+                if kind == 'guest' and '/' in name and ('guest', name.split('/')[0]) not in seen:
+                    continue  # its program did not run: one failure says so
                 v.fail('%s (%s): %s did not run' % (kind, bed, name))
-        if args.mode == 'test' and only is None:
-            stage(v, logs, 'check', os.path.join(logs, 'check.log'),
-                  counted=lambda: checks_failed(logs))
-            checks(v, logs)
-            stage(v, logs, 'variants', os.path.join(logs, 'variants.log'),
-                  counted=lambda: checks_failed(logs, 'variants'))
-            checks(v, logs, 'variants')
-            stage(v, logs, 'harness-test', os.path.join(logs, 'harness-test.log'))
+        for name, res in AFTER_BOOTS[args.mode] if only is None else []:
+            counted = (lambda r=res: checks_failed(logs, r)) if res else None
+            stage(v, logs, name, os.path.join(logs, name + '.log'), counted=counted)
+            if res:
+                checks(v, logs, res)
 
     for f in v.failures:
         print('FAILED ' + f)
@@ -351,6 +443,16 @@ def main():
         print('skipped as the manifest says: ' + s)
     print('%d passed, %d failed' % (v.passed, len(v.failures)))
     return 1 if v.failures else 0
+
+
+def exhaustive(v, bed, logs):
+    """make check-all walks every fault point of the fail-nth selftest."""
+    path = os.path.join(logs, bed, 'guest-results.txt')
+    text = open(path, errors='replace').read() if os.path.exists(path) else ''
+    if re.search(r'^# fault points walked: all\b', text, re.M):
+        v.ok()
+    else:
+        v.fail('guest (%s): the fail-nth selftest did not walk every fault point' % bed)
 
 
 if __name__ == '__main__':
