@@ -42,12 +42,6 @@ touched_src=$(echo "$touched" | grep -E '\.(c|h)$' | grep -v '^tools/' || true)
 
 # ---- checkpatch
 banner "checkpatch --strict on patches/"
-# An exception is "PATCH-GLOB<TAB>TYPE<TAB>reason": one without a reason
-# would silence its type in every patch it matches with nothing to review.
-bad=$(awk -F'\t' '!/^#/ && NF && (NF < 3 || $3 !~ /[^ ]/) { print FILENAME ":" FNR ": " $0 }' \
-	"$TOP/config/checkpatch-exceptions")
-findings "config/checkpatch-exceptions: every exception has a type and a reason" "$bad" \
-	"lines without" || true
 for p in "$TOP"/patches/*.patch; do
 	name=$(basename "$p")
 	case "$name" in *0000-cover-letter.patch) continue ;; esac
@@ -129,26 +123,9 @@ checkout() {
 	mk "$CL/prepare-$2.log" olddefconfig prepare
 }
 
-# ---- tools that must be seen to look: a tool that is missing or crashes
-# must not read as "nothing new"
-banner "sparse and coccinelle: positive controls"
-ctl=$CL/control
-mkdir -p "$ctl"
-printf 'int harness_not_static;\nint *harness_p(void)\n{\n\treturn 0;\n}\n' >"$ctl/sparse.c"
-if sparse -Wdecl "$ctl/sparse.c" >"$ctl/sparse.log" 2>&1 &&
-	grep -q "symbol 'harness_not_static' was not declared" "$ctl/sparse.log"; then
-	result 0 "sparse runs and reports a planted finding"
-else
-	result 1 "sparse runs and reports a planted finding" "log $ctl/sparse.log"
-fi
-printf '#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))\nstatic int a[4];\nint f(void)\n{\n\treturn sizeof(a) / sizeof(a[0]);\n}\n' >"$ctl/cocci.c"
-if spatch -D report --very-quiet --no-show-diff --cocci-file \
-	"$LINUX/scripts/coccinelle/misc/array_size.cocci" "$ctl/cocci.c" >"$ctl/cocci.log" 2>&1 &&
-	grep -q "ARRAY_SIZE" "$ctl/cocci.log"; then
-	result 0 "spatch runs and reports a planted finding"
-else
-	result 1 "spatch runs and reports a planted finding" "log $ctl/cocci.log"
-fi
+# ---- tools that must be seen to look, and checkpatch's exceptions
+banner "sparse and coccinelle: positive controls; checkpatch exceptions"
+RES=$RES "$TOP/scripts/check-tools.sh" || true
 
 # static_checks TAG FILES...: W=1, sparse, coccinelle and kernel-doc on the
 # given touched files at the current checkout, into $CL/TAG-{w1,sparse,cocci,kdoc}.txt.
@@ -163,7 +140,7 @@ static_checks() {
 		# shellcheck disable=SC2086
 		mk "$CL/w1-$tag.log" W=1 $objs || { say "W=1 build failed at $tag"; rc=1; }
 		# shellcheck disable=SC2086
-		mk "$CL/sparse-$tag.log" C=2 $objs || { say "sparse failed at $tag"; rc=1; }
+		mk "$CL/sparse-$tag.log" C=2 CHECK="${SPARSE:-sparse}" $objs || { say "sparse failed at $tag"; rc=1; }
 	fi
 	warnings_of "$CL/w1-$tag.log" "$@" >"$CL/$tag-w1.txt"
 	warnings_of "$CL/sparse-$tag.log" "$@" >"$CL/$tag-sparse.txt"
@@ -173,7 +150,7 @@ static_checks() {
 	if [ -n "$files" ]; then
 		for s in "$BT"/scripts/coccinelle/*/*.cocci; do
 			# shellcheck disable=SC2086
-			if ! (cd "$BT" && spatch -D report --very-quiet --no-show-diff --no-includes \
+			if ! (cd "$BT" && "${SPATCH:-spatch}" -D report --very-quiet --no-show-diff --no-includes \
 				--include-headers --cocci-file "$s" $files 2>>"$CL/cocci-$tag.err") |
 				sed -E "s#^([^:]*):[0-9]+:[0-9-]+:#\1: [$(basename "$s")]#" >>"$CL/cocci-$tag.log"; then
 				say "spatch failed on $(basename "$s") at $tag"

@@ -229,6 +229,8 @@ CASES = [
     ('kunit case renamed', edit('logs/sl/kunit.json', '"case_one"', '"case_1"'),
      'not in the manifest'),
     ('stray kunit skip', kunit_status('suite_a', 'case_one', 'SKIP'), 'does not name that skip'),
+    ('kunit parameter failed among others that passed',
+     kunit_status('suite_b', 'params', 'FAIL', 'second'), 'suite_b.params/second FAIL'),
     ('kunit parameter missing', kunit_status('suite_b', 'params', None, 'second'),
      'suite_b.params/second did not run'),
     ('stray parameter skip printed as ok (6.1)',
@@ -396,6 +398,49 @@ def run_showcase(guest, console):
         shutil.rmtree(d)
 
 
+CHECK_TOOLS = os.path.join(TOP, 'scripts', 'check-tools.sh')
+EXCEPTIONS_OK = '# comment\n*-iommu-*\tFILE_PATH_CHANGES\tcovered by the IOMMU SUBSYSTEM entry\n'
+
+
+def tools_cases():
+    """(name, {tool: fake script or None}, exceptions, check that must fail or None)."""
+    return [
+        ('the real sparse and spatch report their planted findings', {}, EXCEPTIONS_OK, None),
+        ('fails: a sparse that reports nothing', {'sparse': 'exit 0'}, EXCEPTIONS_OK, 'sparse'),
+        ('fails: a sparse that crashes', {'sparse': 'kill -SEGV $$'}, EXCEPTIONS_OK, 'sparse'),
+        ('fails: no sparse at all', {'sparse': None}, EXCEPTIONS_OK, 'sparse'),
+        ('fails: a spatch that reports nothing', {'spatch': 'exit 0'}, EXCEPTIONS_OK, 'spatch'),
+        ('fails: a spatch that crashes', {'spatch': 'echo Fatal error >&2; exit 2'},
+         EXCEPTIONS_OK, 'spatch'),
+        ('fails: a checkpatch exception without a reason', {},
+         EXCEPTIONS_OK + '*-idxd-*\tLONG_LINE\n', 'checkpatch exceptions'),
+        ('fails: a checkpatch exception without a type', {},
+         EXCEPTIONS_OK + '*-idxd-*\t\tbecause\n', 'checkpatch exceptions'),
+    ]
+
+
+def run_tools(fakes, exceptions):
+    d = tempfile.mkdtemp(prefix='harness-test.')
+    try:
+        env = dict(os.environ, RES=os.path.join(d, 'results'), LOGS=d, WORK=d)
+        for tool, script in fakes.items():
+            f = os.path.join(d, tool)
+            if script is not None:
+                with open(f, 'w') as fh:
+                    fh.write('#!/bin/sh\n%s\n' % script)
+                os.chmod(f, 0o755)
+            env[tool.upper()] = f
+        with open(os.path.join(d, 'exceptions'), 'w') as fh:
+            fh.write(exceptions)
+        res = env['RES']
+        out = subprocess.run([CHECK_TOOLS, os.path.join(d, 'exceptions')],
+                             capture_output=True, text=True, env=env)
+        lines = open(res).read().splitlines() if os.path.exists(res) else []
+        return out.returncode, lines, out.stdout + out.stderr
+    finally:
+        shutil.rmtree(d)
+
+
 def main():
     n = failed = 0
     results = []
@@ -437,6 +482,14 @@ def main():
             if shown != (ev or 'not shown'):
                 bad.append('%s: %r, want %r' % (claim, shown, ev or 'not shown'))
         result(rc == 0 and not bad, name, '\n'.join(bad) + '\n' + out)
+    for name, fakes, exceptions, broken in tools_cases():
+        rc, lines, out = run_tools(fakes, exceptions)
+        bad = [l for l in lines if l.startswith('not ok')]
+        if broken is None:
+            ok = rc == 0 and len(lines) == 3 and not bad
+        else:
+            ok = rc == 1 and len(bad) == 1 and broken in bad[0]
+        result(ok, 'check-tools: ' + name, '\n'.join(lines) + '\n' + out)
     for bed in BEDS:
         path = os.path.join(TOP, 'config', 'manifest', bed)
         out = subprocess.run([sys.executable, '-c',
