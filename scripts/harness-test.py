@@ -8,10 +8,13 @@ results), checks that scripts/summary.py passes it, then breaks it one way
 at a time (a selftest that bails out or crashes, a short plan, a missing
 suite, a stray skip, a stage that died or timed out, an open fault window,
 each kind of splat, ...) and checks that each is a failure that names what
-broke. Also checks that the repository's manifests parse. Prints TAP and
+broke. Runs scripts/mutants.py --report in fake projects: a verdict
+counts only on the patches/ it was reached on, else (or without a hash) it
+is stale. Also checks that the repository's manifests parse. Prints TAP and
 "N passed, N failed"; exit status 1 on any failure.
 """
 import copy
+import hashlib
 import json
 import os
 import shutil
@@ -337,14 +340,19 @@ BED_CASES = [
 ]
 
 
+def write_tree(d, files):
+    """Write {relative path: text} below the directory d."""
+    for rel, text in files.items():
+        path = os.path.join(d, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, 'w') as f:
+            f.write(text)
+
+
 def run(files, mode='test', beds=' '.join(BEDS)):
     d = tempfile.mkdtemp(prefix='harness-test.')
     try:
-        for rel, text in files.items():
-            path = os.path.join(d, rel)
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            with open(path, 'w') as f:
-                f.write(text)
+        write_tree(d, files)
         os.makedirs(os.path.join(d, 'logs'), exist_ok=True)
         out = subprocess.run([sys.executable, SUMMARY, '--mode', mode, '--beds', beds,
                               '--manifest-dir', os.path.join(d, 'manifest'),
@@ -441,6 +449,104 @@ def run_tools(fakes, exceptions):
         shutil.rmtree(d)
 
 
+MUTANTS = os.path.join(TOP, 'scripts', 'mutants.py')
+MUT_ID, MUT_FILE, MUT_OLD, MUT_NEW = 'fake-bug', 'drivers/fake.c', 'return 0;', 'return 1;'
+MUT_CONF = '[%s]\nmodels = a fake bug\nfile = %s\nold = %s\nnew = %s\nbeds = sl\n' % (
+    MUT_ID, MUT_FILE, MUT_OLD, MUT_NEW)
+MUT_BY = 'kunit-sl: kunit (sl): suite_a.case_one FAIL'
+MUT_HEADER = '| mutant | models | file | beds | verdict | by | commit | patches | change |\n' \
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n'
+# RESULTS.md before verdicts named their series and change.
+MUT_OLD_HEADER = '| mutant | models | file | beds | verdict | by | series |\n' \
+    '| --- | --- | --- | --- | --- | --- | --- |\n'
+
+
+def mutants_world():
+    """A fake project for mutants.py --report: patches/ and one mutant."""
+    return {'patches/v1-0000-cover-letter.patch': 'Subject: [PATCH 0/1] fake\n',
+            'patches/v1-0001-fake.patch': 'Subject: [PATCH 1/1] fake\n+return 0;\n',
+            'patches/notes.txt': 'not a patch: not in the hash\n',
+            'mutants/mutants.conf': MUT_CONF, 'mutants/survivors.conf': ''}
+
+
+def fake_series_hash(files):
+    """lib.sh's series_hash of the fake patches/, computed here on its own."""
+    h = hashlib.sha256()
+    for rel in sorted(files):
+        if rel.startswith('patches/') and rel.endswith('.patch'):
+            h.update(files[rel].encode())
+    return h.hexdigest()
+
+
+def mut_change():
+    return hashlib.sha256('\0'.join([MUT_FILE, MUT_OLD, MUT_NEW]).encode()).hexdigest()[:8]
+
+
+def mut_row(patches, change):
+    return '| %s | a fake bug | `%s` | sl | killed | %s | 1111111 | %s | %s |\n' % (
+        MUT_ID, MUT_FILE, MUT_BY, patches, change)
+
+
+def mut_results(text):
+    return put('mutants/RESULTS.md', '# Mutants\n\n' + text)
+
+
+def mut_verdict(series):
+    return put('work/mutants/%s/verdict.json' % MUT_ID, json.dumps(
+        {'verdict': 'killed', 'detail': [MUT_BY], 'series': '1111111 fake', 'patches': series,
+         'change': [MUT_FILE, MUT_OLD, MUT_NEW]}))
+
+
+def mutants_cases():
+    """(name, changes (given the hash of the fake patches/ as first written),
+    exit status, killed, stale, verdict cell of RESULTS.md)."""
+    patch_edited = edit('patches/v1-0001-fake.patch', 'return 0;', 'return -1;')
+    return [
+        ('a verdict on the current patches/ counts as killed',
+         lambda h: [mut_results(MUT_HEADER + mut_row(h[:12], mut_change()))], 0, 1, 0, 'killed'),
+        ('the same verdict after patches/ changed is stale, not counted',
+         lambda h: [mut_results(MUT_HEADER + mut_row(h[:12], mut_change())), patch_edited],
+         1, 0, 1, 'stale (killed)'),
+        ('an old RESULTS.md row (no patches/ hash, no change) is stale',
+         lambda h: [mut_results(MUT_OLD_HEADER + '| %s | a fake bug | `%s` | sl | killed | %s | '
+                                '1111111 fake |\n' % (MUT_ID, MUT_FILE, MUT_BY))],
+         1, 0, 1, 'stale (killed)'),
+        ('a RESULTS.md row with empty patches/ and change cells is stale',
+         lambda h: [mut_results(MUT_HEADER + mut_row('', ''))], 1, 0, 1, 'stale (killed)'),
+        ('this machine\'s verdict.json on the current patches/ counts as killed',
+         lambda h: [mut_verdict(h)], 0, 1, 0, 'killed'),
+        ('this machine\'s verdict.json after patches/ changed is stale',
+         lambda h: [mut_verdict(h), patch_edited], 1, 0, 1, 'stale (killed)'),
+    ]
+
+
+def run_mutants_report(files):
+    """The real mutants.py --report in a fake project: a copy of it in
+    scripts/ there (its TOP is its own directory's parent), WORK there too.
+    Runs it twice, the second time on the RESULTS.md the first one wrote.
+    Returns [(exit status, output, the verdict cell of the mutant's row)]."""
+    d = tempfile.mkdtemp(prefix='harness-test.')
+    try:
+        write_tree(d, files)
+        os.makedirs(os.path.join(d, 'scripts'), exist_ok=True)
+        script = os.path.join(d, 'scripts', 'mutants.py')
+        shutil.copy(MUTANTS, script)
+        env = dict(os.environ, WORK=os.path.join(d, 'work'))
+        env.pop('MUTANTS_BUDGET_MIN', None)
+        runs = []
+        for _ in range(2):
+            out = subprocess.run([sys.executable, script, '--report'], capture_output=True,
+                                 text=True, env=env, cwd=d)
+            path = os.path.join(d, 'mutants', 'RESULTS.md')
+            rows = [l for l in open(path).read().splitlines()
+                    if l.startswith('| %s |' % MUT_ID)] if os.path.exists(path) else []
+            cell = rows[0].split('|')[5].strip() if len(rows) == 1 else '(%d rows)' % len(rows)
+            runs.append((out.returncode, out.stdout + out.stderr, cell))
+        return runs
+    finally:
+        shutil.rmtree(d)
+
+
 def main():
     n = failed = 0
     results = []
@@ -490,6 +596,20 @@ def main():
         else:
             ok = rc == 1 and len(bad) == 1 and broken in bad[0]
         result(ok, 'check-tools: ' + name, '\n'.join(lines) + '\n' + out)
+    for name, changes, want_rc, killed, stale, cell in mutants_cases():
+        files = mutants_world()
+        for change in changes(fake_series_hash(files)):
+            change(files)
+        now = fake_series_hash(files)[:12]
+        bad = []
+        for i, (rc, out, shown) in enumerate(run_mutants_report(files)):
+            last = out.strip().splitlines()[-1] if out.strip() else ''
+            if not (rc == want_rc and
+                    last.startswith('%d of 1 mutants killed on patches/ at %s:' % (killed, now)) and
+                    ', %d stale' % stale in last and shown == cell):
+                bad.append('run %d: exit %d, want %d; verdict %r, want %r; summary %r' % (
+                    i + 1, rc, want_rc, shown, cell, last))
+        result(not bad, 'mutants --report: ' + name, '\n'.join(bad) + '\n' + out)
     for bed in BEDS:
         path = os.path.join(TOP, 'config', 'manifest', bed)
         out = subprocess.run([sys.executable, '-c',
