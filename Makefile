@@ -83,7 +83,7 @@ mutants: build
 	@$(S)/mutants.py
 
 clean:
-	rm -rf work/linux/.build work/linux/.build-mod work/linux/.build-nokunit work/linux/.build-matrix work/htmldocs work/mutants work/bisect work/check-cache work/logs work/linux/.build-bench work/bench
+	rm -rf work/linux/.build work/linux/.build-mod work/linux/.build-matrix work/htmldocs work/mutants work/bisect work/check-cache work/logs work/linux/.build-bench work/bench
 
 Makefile: ;
 

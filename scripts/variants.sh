@@ -5,10 +5,9 @@
 #    modules build and modpost finds every symbol they use exported and
 #    imported; a boot in bed sl loads the modules of config/modules in
 #    order, each suite they carry must pass every case (no failure, no
-#    skip), the test module unloads, and the kernel log has no report;
-#  - without KUnit (CONFIG_KUNIT=n): the directories the series touches
-#    compile with no warning on the series' files, so no production code
-#    leans on what only a KUnit build declares.
+#    skip), the test module unloads, and the kernel log has no report.
+# The series without KUnit is an entry of the configuration matrix
+# (config/matrix, test-nokunit).
 # Writes one "ok"/"not ok" line per check to work/logs/variants-results.txt,
 # then "# complete"; exits 1 if any failed.
 . "$(dirname "$0")/lib.sh"
@@ -108,28 +107,6 @@ if [ "$built" = 1 ]; then
 			result 1 "KUNIT_ALL_TESTS=m: no report in the kernel log" "log $log"
 		fi
 	fi
-fi
-
-# ---- without KUnit
-NB=$LINUX/.build-nokunit
-dirs=$(git -C "$LINUX" diff --name-only base HEAD -- '*.c' | grep -v '^tools/' |
-	xargs -r -n1 dirname | sort -u | sed 's#$#/#' | tr '\n' ' ')
-banner "CONFIG_KUNIT=n: compile ${dirs% } (log: $VL/build-nokunit.log)"
-variant_config "$NB" -d KUNIT
-if run_progress "$VL/build-nokunit.log" make -C "$LINUX" O="$NB" ARCH=x86_64 -j"$JOBS" $dirs; then
-	# A static function only KUnit code calls, say, warns here alone.
-	warn=$(for f in $(git -C "$LINUX" diff --name-only base HEAD -- '*.c' '*.h'); do
-		grep -E "^(\.\./)*$f:[0-9]+:[0-9]+: warning" "$VL/build-nokunit.log" || true
-	done | sort -u)
-	if [ -z "$warn" ]; then
-		result 0 "CONFIG_KUNIT=n: the touched directories compile, no warning on the series' files"
-	else
-		echo "$warn" | sed 's/^/      /'
-		result 1 "CONFIG_KUNIT=n: no warning on the series' files" "log $VL/build-nokunit.log"
-	fi
-else
-	grep -E 'error:' "$VL/build-nokunit.log" | head -n 20 | sed 's/^/      /'
-	result 1 "CONFIG_KUNIT=n: the touched directories compile" "log $VL/build-nokunit.log"
 fi
 
 echo "# complete" >>"$RES"
