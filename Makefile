@@ -14,7 +14,7 @@ help:
 	@echo "  make run     build the patched kernel, boot it under QEMU (q35 + VT-d + edu),"
 	@echo "               run the demonstration and selftests, leave a shell on a terminal"
 	@echo "  make test    setup, build, one boot per bed (KUnit and guest tests), static"
-	@echo "               checks, config matrix (~30 min cold); last line: N passed, N failed"
+	@echo "               checks, config matrix (18 to 25 min cold); last line: N passed, N failed"
 	@echo "  make check-all  make test, plus every prefix built, the variants and the"
 	@echo "               fail-nth selftest walked exhaustively (before a new version)"
 	@echo "  make setup   install packages, unpack the base into work/linux, apply patches/"

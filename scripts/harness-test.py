@@ -370,33 +370,49 @@ ok 1 every allocation walked failed in turn and unwound
 '''
 SHOW_CONSOLE = '''[    3.0]         ok 3 vtd_edu_dma_through_pasid
 [    3.1]         # vtd_edu_unmap_invalidations: 4 PASIDs: 2 descriptors
+[    3.1]         ok 4 vtd_edu_unmap_invalidations
 [    3.2] ok 1 - iommu_pasid_vtd_edu
 [    3.3] not ok 2 - iommu_pasid_attach
+'''
+SHOW_BOOT = '''[    4.0] pci 0000:00:01.0: DMAR: expected DMAR faults: begin
+[    4.1] DMAR: [DMA Write PASID 0xb] Request device [00:01.0] fault addr 0x1001000
+[    4.2] pci 0000:00:01.0: DMAR: expected DMAR faults: end
+'''
+SHOW_BOOT_OUTSIDE = SHOW_BOOT + '''[    5.0] DMAR: [DMA Read NO_PASID] Request device [00:01.0] fault addr 0x2000
 '''
 
 
 def showcase_cases():
-    """(name, guest results, console, {claim prefix: evidence or None})."""
+    """(name, guest results, console, boot log, {claim prefix: evidence or None})."""
     return [
         ('showcase shows each claim with its evidence line', SHOW_GUEST, SHOW_CONSOLE,
+         SHOW_BOOT,
          {'allocations of attach': 'fault points walked: the first 4 of each step',
           'DMA from edu': 'ok 3 vtd_edu_dma_through_pasid',
           '... 4 PASIDs': 'vtd_edu_unmap_invalidations: 4 PASIDs: 2 descriptors',
           'KUnit suites': '1 of 2 suites passed',
+          'DMAR faults': 'expected-fault windows: 1, DMAR faults: 1, none outside',
           '... 16 PASIDs': None}),
         ('showcase says "not shown" of a claim whose test failed',
-         SHOW_GUEST.replace('ok 1 every', 'not ok 1 every'), SHOW_CONSOLE,
+         SHOW_GUEST.replace('ok 1 every', 'not ok 1 every'), SHOW_CONSOLE, SHOW_BOOT,
          {'allocations of attach': None}),
-        ('showcase says "not shown" with no logs', '', '',
-         {'DMA from edu': None, 'KUnit suites': None, 'the kernel is clean': None}),
+        ('showcase says "not shown" of the counts of a failed unmap case', SHOW_GUEST,
+         SHOW_CONSOLE.replace('ok 4 vtd_edu_unmap', 'not ok 4 vtd_edu_unmap'), SHOW_BOOT,
+         {'... 4 PASIDs': None}),
+        ('showcase says "not shown" of DMAR faults with one outside a window', SHOW_GUEST,
+         SHOW_CONSOLE, SHOW_BOOT_OUTSIDE, {'DMAR faults': None}),
+        ('showcase says "not shown" with no logs', '', '', '',
+         {'DMA from edu': None, 'KUnit suites': None, 'the kernel is clean': None,
+          'DMAR faults': None}),
     ]
 
 
-def run_showcase(guest, console):
+def run_showcase(guest, console, boot):
     d = tempfile.mkdtemp(prefix='harness-test.')
     try:
         os.makedirs(os.path.join(d, 'sl'))
-        for name, text in (('guest-results.txt', guest), ('kunit-console.log', console)):
+        for name, text in (('guest-results.txt', guest), ('kunit-console.log', console),
+                           ('boot.log', boot)):
             if text:
                 with open(os.path.join(d, 'sl', name), 'w') as f:
                     f.write(text)
@@ -579,8 +595,8 @@ def main():
         last = out.strip().splitlines()[-1] if out.strip() else ''
         ok = rc == 1 and text in out and last.endswith(' failed') and not last.endswith(' 0 failed')
         result(ok, 'fails: %s' % name, out)
-    for name, guest, console, want in showcase_cases():
-        rc, out = run_showcase(guest, console)
+    for name, guest, console, boot, want in showcase_cases():
+        rc, out = run_showcase(guest, console, boot)
         bad = []
         for claim, ev in want.items():
             line = [l for l in out.splitlines() if l.strip().startswith(claim)]
