@@ -65,6 +65,7 @@ CONSOLE = '''[    1.000000] KTAP version 1
 [    1.100000] pci 0000:00:03.0: expected DMAR faults: begin
 [    1.100001] DMAR: DRHD: handling fault status reg 2
 [    1.100002] DMAR: [DMA Write NO_PASID] Request device [00:03.0] fault addr 0x1000 [fault reason 0x04] PTE Write access is not set
+[    1.100003] DMAR: VT-d detected Invalidation Queue Error: Reason 0
 [    1.300000] pci 0000:00:03.0: expected DMAR faults: end
 [    1.300001]     ok 2 - case_two
 [    1.300002] ok 1 - suite_a
@@ -306,6 +307,9 @@ CASES = [
      edit('logs/sl/boot.log', '[    2.200000] iommu_pasid_test 0000:00:03.0: expected DMAR faults: begin',
           '[    2.200000] iommu_pasid_test: said "expected DMAR faults: begin" in passing'),
      'DMA Read NO_PASID'),
+    ('invalidation queue error outside a window',
+     splat('[    2.450000] DMAR: VT-d detected Invalidation Queue Error: Reason 1'),
+     'Invalidation Queue Error: Reason 1'),
     ('DMAR fault outside a window',
      splat('[    2.450000] DMAR: [DMA Write NO_PASID] Request device [00:03.0] fault addr 0x3000'),
      'DMA Write NO_PASID'),

@@ -8,8 +8,8 @@ RCU stalls, hung tasks, soft lockups, kmemleak's "new suspected memory
 leaks" and "unreferenced object", Oops and panic reports, and QEMU's own
 errors.
 
-DMAR faults count unless they fall inside a window that a test opened on
-purpose: a line ending in "expected DMAR faults: begin", closed by a line
+DMAR faults, and the unit's invalidation-queue errors, count unless they
+fall inside a window that a test opened on purpose: a line ending in "expected DMAR faults: begin", closed by a line
 ending in "expected DMAR faults: end" from the same device, before the next
 test result (a KTAP "ok"/"not ok" line, or the guest's "harness: test"
 line between two programs) and within WINDOW_LINES lines. A window still
@@ -89,10 +89,10 @@ def scan(path):
                 window = None
             if BAD.search(line):
                 findings.append((n, line))
-            elif DMAR_FAULT.search(line):
+            elif DMAR_FAULT.search(line) or 'Invalidation Queue Error' in line:
                 if not window:
                     findings.append((n, line))
-            elif QEMU_ERR.search(line) or 'Invalidation Queue Error' in line:
+            elif QEMU_ERR.search(line):
                 findings.append((n, line))
     if window:
         findings.append((window[0], 'expected-fault window never closed'))
