@@ -10,9 +10,15 @@ from the KTAP the suites printed on the boot's console
 (LOGS/BED/kunit-console.log). A claim whose evidence is missing, or whose
 test did not pass, is printed as "not shown". The verdict
 (scripts/summary.py) follows the table; this only reads."""
+import importlib.util
 import os
 import re
 import sys
+
+_spec = importlib.util.spec_from_file_location(
+    'scan_log', os.path.join(os.path.dirname(os.path.abspath(__file__)), 'scan-log.py'))
+SCAN_LOG = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(SCAN_LOG)
 
 STAMP = re.compile(r'^\[\s*\d+\.\d+\]\s?')
 
@@ -59,29 +65,22 @@ def sources(logs, bed):
     if suites:
         console.append('%d of %d suites passed' % (suites.count('ok'), len(suites)))
     return {'guest': guest, 'console': console,
-            'boot': faults(read(os.path.join(logs, bed, 'boot.log')))}
+            'boot': faults(os.path.join(logs, bed, 'boot.log'))}
 
 
-def faults(lines):
+def faults(path):
     """The DMAR faults of a boot against the windows that tests open on
-    purpose ("expected DMAR faults: begin" ... "end"): one line, which says
-    "none outside" only where every fault is inside a window."""
+    purpose, by scripts/scan-log.py's own rule: one line, which says "none
+    outside" only where scan-log finds no fault outside a window."""
+    lines = read(path)
     if not lines:
         return []
-    windows = depth = inside = outside = 0
-    for line in lines:
-        if line.endswith('expected DMAR faults: begin'):
-            windows += 1
-            depth += 1
-        elif line.endswith('expected DMAR faults: end'):
-            depth = max(depth - 1, 0)
-        elif re.search(r'DMAR: \[DMA (Read|Write)', line):
-            if depth:
-                inside += 1
-            else:
-                outside += 1
+    fault = re.compile(r'DMAR: \[(DMA|INTR)')
+    outside = sum(1 for _, line in SCAN_LOG.scan(path) if fault.search(line))
     return ['expected-fault windows: %d, DMAR faults: %d, %s' % (
-        windows, inside + outside, '%d outside' % outside if outside else 'none outside')]
+        sum(1 for line in lines if line.endswith('expected DMAR faults: begin')),
+        sum(1 for line in lines if fault.search(line)),
+        '%d outside' % outside if outside else 'none outside')]
 
 
 def evidence(lines, rx, needs):
