@@ -94,8 +94,9 @@ def report_bed(src, out):
         'TCG timings are not hardware timings: they carry the ratios between runs',
         'of the same boot, not absolute costs. dma_map_benchmark reports latencies',
         'in units of 0.1 us, so a ratio near 1 moves in steps of 0.1 us over the',
-        'baseline. The invalidation descriptor counts are exact (the VT-d unit\'s',
-        'counter around 1024 dma_map_page() and dma_unmap_page() calls) and carry',
+        'baseline. The invalidation descriptor counts are exact (the qi_submit',
+        'events and qi_submit_sync() calls traced around 1024 dma_map_page() and',
+        'dma_unmap_page() calls) and carry',
         'the claim.',
         '',
     ]

@@ -32,7 +32,8 @@ cp "$BUILD/.config" "$BB/.config.new"
 "$LINUX/scripts/config" --file "$BB/.config.new" \
 	--disable PROVE_LOCKING --disable DEBUG_LOCK_ALLOC --disable KASAN \
 	--disable DEBUG_KMEMLEAK --disable DMA_API_DEBUG --disable DEBUG_ATOMIC_SLEEP \
-	--disable FAILSLAB --disable FAIL_PAGE_ALLOC --disable FAULT_INJECTION
+	--disable FAILSLAB --disable FAIL_PAGE_ALLOC --disable FAULT_INJECTION \
+	--enable FUNCTION_TRACER
 if ! cmp -s "$BB/.config.new" "$BB/.config.in"; then
 	cp "$BB/.config.new" "$BB/.config.in"
 	cp "$BB/.config.new" "$BB/.config"
@@ -43,7 +44,7 @@ run_logged "$LOGS/bench-kernel.log" make -C "$LINUX" O="$BB" ARCH=x86_64 -j"$JOB
 for opt in KASAN PROVE_LOCKING DEBUG_KMEMLEAK DMA_API_DEBUG; do
 	! grep -q "^CONFIG_$opt=y" "$BB/.config" || die "the benchmark kernel still has CONFIG_$opt"
 done
-for opt in DMA_MAP_BENCHMARK IOMMU_PASID_SELFTEST INTEL_IOMMU_DEBUGFS; do
+for opt in DMA_MAP_BENCHMARK IOMMU_PASID_SELFTEST FUNCTION_TRACER; do
 	grep -q "^CONFIG_$opt=y" "$BB/.config" || die "the benchmark kernel lacks CONFIG_$opt"
 done
 

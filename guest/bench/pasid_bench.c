@@ -9,7 +9,9 @@
  *	times (interleaved, so that drift of the emulator hits every count
  *	alike): dma_map_benchmark's map and unmap latency, and the VT-d
  *	invalidation descriptors submitted per dma_map_page() and per
- *	dma_unmap_page() (exact: the unit's counter around NR_MAP pages).
+ *	dma_unmap_page() (exact, around NR_MAP pages: the qi_submit
+ *	tracepoint's events and the function tracer's calls of
+ *	qi_submit_sync(), one per submission and its wait).
  *   pasid_bench api DEVICE ROUNDS
  *	attach+detach latency of one more PASID with 1, 64, 1024 and all but
  *	one of the device's PASIDs attached; allocate+free throughput of
@@ -20,6 +22,7 @@
  * Every figure is one line "BENCH key=value ...", read by the host's
  * scripts/bench-report.py. Exit status 1 when a step fails.
  */
+#include <sys/mount.h>
 #include <time.h>
 
 /* The selftests' helpers: each returns 0 or -errno. */
@@ -27,7 +30,7 @@
 
 #define MAX_PASIDS	4096	/* the test driver's limit for edu */
 #define NR_MAP		1024	/* pages per descriptor count */
-#define QI_FILE		"/sys/kernel/debug/iommu/intel/invalidation_queue"
+#define TRACEFS		"/sys/kernel/tracing"
 #define MAP_BENCH	"/bench/dma_map_benchmark"
 
 static const char *device;
@@ -103,27 +106,79 @@ static void attach_n(int fd, unsigned int n)
 		attach(fd, alloc_pasid(fd, IOMMU_PASID_TEST_LOCAL));
 }
 
-/*
- * Descriptors (the wait of each submission included) and submissions all
- * VT-d units were given so far.
- */
-static unsigned long long qi_count(unsigned long long *syncs)
+static void trace_write(const char *file, const char *val)
 {
-	unsigned long long total = 0, n;
-	char line[256];
-	FILE *f = fopen(QI_FILE, "r");
+	char path[128];
+	size_t len = strlen(val);
+	int fd;
 
+	snprintf(path, sizeof(path), TRACEFS "/%s", file);
+	fd = open(path, O_WRONLY | O_TRUNC);
+	if (fd < 0 || (len && write(fd, val, len) != (ssize_t)len))
+		die(path, errno);
+	close(fd);
+}
+
+/*
+ * Count with the kernel's own tracing: every invalidation descriptor
+ * qi_submit_sync() queues is a qi_submit event (its wait is not), and
+ * every submission a call of qi_submit_sync() that the function tracer
+ * records.
+ */
+static void trace_setup(void)
+{
+	if (access(TRACEFS "/trace", F_OK) &&
+	    mount("tracefs", TRACEFS, "tracefs", 0, NULL))
+		die("mount " TRACEFS, errno);
+	trace_write("tracing_on", "0");
+	trace_write("buffer_size_kb", "16384");
+	trace_write("set_ftrace_filter", "qi_submit_sync");
+	trace_write("current_tracer", "function");
+	trace_write("events/intel_iommu/qi_submit/enable", "1");
+}
+
+static void trace_start(void)
+{
+	trace_write("trace", "");
+	trace_write("tracing_on", "1");
+}
+
+/*
+ * Descriptors, the wait of each submission included, and submissions
+ * since trace_start(), on all VT-d units.
+ */
+static unsigned long long trace_stop(unsigned long long *syncs)
+{
+	unsigned long long events = 0, calls = 0, n;
+	char path[128], line[512];
+	FILE *f;
+	int cpu;
+
+	trace_write("tracing_on", "0");
+	for (cpu = 0; ; cpu++) {
+		snprintf(path, sizeof(path), TRACEFS "/per_cpu/cpu%d/stats", cpu);
+		f = fopen(path, "r");
+		if (!f)
+			break;
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "overrun: %llu", &n) == 1 && n)
+				die("trace buffer overrun", EOVERFLOW);
+		fclose(f);
+	}
+	f = fopen(TRACEFS "/trace", "r");
 	if (!f)
-		die("open " QI_FILE, errno);
-	*syncs = 0;
+		die("open " TRACEFS "/trace", errno);
 	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, " Descriptors submitted: %llu", &n) == 1)
-			total += n;
-		else if (sscanf(line, " Submissions: %llu", &n) == 1)
-			*syncs += n;
+		if (line[0] == '#')
+			continue;
+		if (strstr(line, " qi_submit: "))
+			events++;
+		else if (strstr(line, " qi_submit_sync <-"))
+			calls++;
 	}
 	fclose(f);
-	return total;
+	*syncs = calls;
+	return events + calls;
 }
 
 /*
@@ -133,24 +188,25 @@ static unsigned long long qi_count(unsigned long long *syncs)
 static void count_descriptors(int fd, int fq, double *per_map,
 			      double *per_unmap, double *syncs_per_unmap)
 {
-	unsigned long long c0, c1, c2, s0, s1, s2;
+	unsigned long long map, unmap, syncs;
 	int ret;
 
-	c0 = qi_count(&s0);
+	trace_start();
 	ret = pasid_map(fd, NR_MAP, NULL);
 	if (ret)
 		die("map", -ret);
-	c1 = qi_count(&s1);
+	map = trace_stop(&syncs);
+	trace_start();
 	ret = pasid_unmap(fd);
 	if (ret)
 		die("unmap", -ret);
 	/* A flush queue is flushed by its 10 ms timer: let it run. */
 	if (fq)
 		usleep(100000);
-	c2 = qi_count(&s2);
-	*per_map = (double)(c1 - c0) / NR_MAP;
-	*per_unmap = (double)(c2 - c1) / NR_MAP;
-	*syncs_per_unmap = (double)(s2 - s1) / NR_MAP;
+	unmap = trace_stop(&syncs);
+	*per_map = (double)map / NR_MAP;
+	*per_unmap = (double)unmap / NR_MAP;
+	*syncs_per_unmap = (double)syncs / NR_MAP;
 }
 
 /* One run of dma_map_benchmark: average map and unmap latency in us. */
@@ -178,6 +234,7 @@ static int cmd_map(const char *mode, int rounds, int seconds)
 	int fq = !strcmp(mode, "fq"), r;
 	unsigned int i;
 
+	trace_setup();
 	for (r = 0; r < rounds; r++) {
 		for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
 			double map_us, unmap_us, per_map, per_unmap, syncs;
