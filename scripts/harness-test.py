@@ -320,6 +320,10 @@ CASES = [
     ('KASAN', splat('[    2.4] BUG: KASAN: use-after-free in iommu_detach_device_pasid+0x10/0x20'),
      'KASAN'),
     ('RCU stall', splat('[    2.4] rcu: INFO: rcu_preempt self-detected stall on CPU'), 'stall'),
+    ('RCU stall, shown with the lines that follow it',
+     splat('[    2.4] rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:\n'
+           '[    2.4] RIP: 0010:qi_submit_sync+0x10/0x20'),
+     '  | [    2.4] RIP: 0010:qi_submit_sync+0x10/0x20'),
     ('lockdep non-static key', splat('[    2.4] INFO: trying to register non-static key.'),
      'non-static key'),
     ('lockdep circular', splat('[    2.4] WARNING: possible circular locking dependency detected'),

@@ -303,10 +303,28 @@ def scan(v, what, path):
     out = subprocess.run([sys.executable, os.path.join(TOP, 'scripts/scan-log.py'), path],
                          capture_output=True, text=True)
     if out.returncode:
-        v.fail('kernel log %s: %d reports\n%s' % (what, len(out.stdout.splitlines()),
-                                                 out.stdout.rstrip()))
+        v.fail('kernel log %s: %d reports\n%s%s' % (what, len(out.stdout.splitlines()),
+                                                   out.stdout.rstrip(),
+                                                   excerpt(path, out.stdout)))
     else:
         v.ok()
+
+
+# CI shows the head of the verdict, not the logs: the lines that follow the
+# first report (its task, registers and backtrace) say where the kernel was.
+EXCERPT_LINES = 40
+
+
+def excerpt(path, findings):
+    m = re.match(r'.*?:(\d+): ', findings)
+    if not m:
+        return ''
+    first = int(m.group(1))
+    with open(path, errors='replace') as f:
+        lines = [l.rstrip('\r\n') for n, l in enumerate(f, 1)
+                 if first <= n < first + EXCERPT_LINES]
+    return '\nthe first report, as the log has it (%d lines from line %d):\n%s' % (
+        len(lines), first, '\n'.join('  | ' + l for l in lines))
 
 
 def checks(v, logs, name='check'):
