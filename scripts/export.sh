@@ -15,7 +15,7 @@ n=$(git -C "$LINUX" rev-list --count base..HEAD)
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-git -C "$LINUX" -c core.abbrev=12 format-patch -q --cover-letter --reroll-count=18 \
+git -C "$LINUX" -c core.abbrev=12 format-patch -q --cover-letter --reroll-count=19 \
 	--zero-commit --no-signature --base=base -o "$tmp" base..HEAD
 
 # Fill the cover letter: the subject and blurb placeholders, and a Date
