@@ -77,7 +77,7 @@ sed -n '/==== harness results begin ====/,/==== harness results end ====/p' "$lo
 	sed '1d;$d' | tr -d '\r' >"$results"
 if [ "$bench" = 0 ]; then
 	# The suites' KTAP: the console up to the guest's first line.
-	tr -d '\r' <"$log" | sed '/harness: guest up/q' >"$BEDLOGS/kunit-console.log"
+	console_head "$log" >"$BEDLOGS/kunit-console.log"
 	(cd "$LINUX" && python3 tools/testing/kunit/kunit.py parse \
 		--json="$BEDLOGS/kunit.json" "$BEDLOGS/kunit-console.log") >"$BEDLOGS/kunit.log" 2>&1 || true
 	grep -E '^\[..:..:..\] (Testing complete|=+ (PASSED|FAILED|SKIPPED|CRASHED))' "$BEDLOGS/kunit.log" |

@@ -26,7 +26,7 @@ if "$SPARSE" -Wdecl "$ctl/sparse.c" >"$ctl/sparse.log" 2>&1 &&
 	grep -q "symbol 'harness_not_static' was not declared" "$ctl/sparse.log"; then
 	result 0 "sparse runs and reports a planted finding"
 else
-	sed 's/^/      /' "$ctl/sparse.log" | head -n 5
+	head -n 5 "$ctl/sparse.log" | sed 's/^/      /'
 	result 1 "sparse runs and reports a planted finding" "$SPARSE: $(command -v "$SPARSE" || echo 'not found')"
 	rc=1
 fi
@@ -49,7 +49,7 @@ if "$SPATCH" -D report --very-quiet --no-show-diff --cocci-file "$ctl/planted.co
 	"$ctl/cocci.c" >"$ctl/cocci.log" 2>&1 && grep -q "planted: x / x" "$ctl/cocci.log"; then
 	result 0 "spatch runs and reports a planted finding"
 else
-	sed 's/^/      /' "$ctl/cocci.log" | head -n 5
+	head -n 5 "$ctl/cocci.log" | sed 's/^/      /'
 	result 1 "spatch runs and reports a planted finding" "$SPATCH: $(command -v "$SPATCH" || echo 'not found')"
 	rc=1
 fi

@@ -434,6 +434,21 @@ CHECK_TOOLS = os.path.join(TOP, 'scripts', 'check-tools.sh')
 EXCEPTIONS_OK = '# comment\n*-iommu-*\tFILE_PATH_CHANGES\tcovered by the IOMMU SUBSYSTEM entry\n'
 
 
+def run_console_head():
+    """scripts/boot.sh's cut of the console, on a log whose rest after the
+    guest's first line is far larger than a pipe holds."""
+    with tempfile.TemporaryDirectory() as d:
+        log = os.path.join(d, 'boot.log')
+        with open(log, 'w', newline='') as f:
+            f.write('KTAP version 1\r\nok 1 suite\r\nharness: guest up\r\n')
+            f.write('guest output that is not KTAP\r\n' * 200000)
+        out = subprocess.run(['bash', '-c', '. "$1/scripts/lib.sh"; console_head "$2" >"$2.head"',
+                              'console_head', TOP, log], capture_output=True, text=True)
+        with open(log + '.head', newline='') as f:
+            lines = f.read().split('\n')[:-1]
+    return out.returncode, lines, out.stdout + out.stderr
+
+
 def tools_cases():
     """(name, {tool: fake script or None}, exceptions, check that must fail or None)."""
     return [
@@ -612,6 +627,11 @@ def main():
             if shown != (ev or 'not shown'):
                 bad.append('%s: %r, want %r' % (claim, shown, ev or 'not shown'))
         result(rc == 0 and not bad, name, '\n'.join(bad) + '\n' + out)
+    rc, lines, out = run_console_head()
+    result(rc == 0 and len(lines) == 3 and lines[-1] == 'harness: guest up' and
+           not any('\r' in l for l in lines),
+           'console_head: the KTAP of a long boot log, whole, without SIGPIPE (exit %d, %d lines)' %
+           (rc, len(lines)), out)
     for name, fakes, exceptions, broken in tools_cases():
         rc, lines, out = run_tools(fakes, exceptions)
         bad = [l for l in lines if l.startswith('not ok')]

@@ -33,6 +33,14 @@ export KBUILD_BUILD_USER=harness KBUILD_BUILD_HOST=harness
 T0=${HARNESS_T0:-$(date +%s)}
 export HARNESS_T0=$T0
 
+# The console of a boot up to the guest's first line (the KTAP of the KUnit
+# suites), without carriage returns. One sed that reads the file itself: a
+# pipe into a sed that stops early kills its writer with SIGPIPE once the
+# rest of the log outgrows the pipe, and pipefail makes that a failure.
+console_head() {
+	sed -e 's/\r//g' -e '/harness: guest up/q' "$1"
+}
+
 elapsed() {
 	local s=$(($(date +%s) - T0))
 	printf '%d:%02d' $((s / 60)) $((s % 60))

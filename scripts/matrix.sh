@@ -63,7 +63,7 @@ while IFS=$'\t' read -r name spec; do
 		result 0 "matrix $name: ${dirs% } compile with W=1 and CONFIG_WERROR"
 	else
 		cat "$log.build" >>"$log"
-		grep -E 'error:|Error [0-9]' "$log.build" | head -n 20 | sed 's/^/      /'
+		grep -m 20 -E 'error:|Error [0-9]' "$log.build" | sed 's/^/      /'
 		result 1 "matrix $name: ${dirs% } compile with W=1 and CONFIG_WERROR" "log $log"
 	fi
 done <"$TOP/config/matrix"

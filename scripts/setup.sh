@@ -127,7 +127,9 @@ install_packages() {
 # here.
 add_backports() {
 	local list=/etc/apt/sources.list.d/$QEMU_SUITE.sources uri key
-	if apt-cache policy 2>/dev/null | grep -q " $QEMU_SUITE/main "; then
+	# grep reads a string, not a pipe that it may close early (SIGPIPE
+	# under pipefail).
+	if grep -q " $QEMU_SUITE/main " <<<"$(apt-cache policy 2>/dev/null)"; then
 		return
 	fi
 	[ -f "$list" ] && return
@@ -159,7 +161,7 @@ install_qemu() {
 			apt-get install -y --no-install-recommends --allow-downgrades -t "$QEMU_SUITE" \
 			"$QEMU_PACKAGE=$QEMU_VERSION"
 	fi
-	qemu-system-x86_64 -device intel-iommu,help 2>/dev/null | grep -q 'x-flts=' ||
+	grep -q 'x-flts=' <<<"$(qemu-system-x86_64 -device intel-iommu,help 2>/dev/null)" ||
 		die "$(qemu-system-x86_64 --version | head -n 1): its intel-iommu has no x-flts (first-stage translation)"
 	say "QEMU: $(qemu-system-x86_64 --version | head -n 1)"
 }

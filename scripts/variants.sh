@@ -46,7 +46,7 @@ if run_progress "$VL/build-mod.log" make -C "$LINUX" O="$MB" ARCH=x86_64 -j"$JOB
 		result 1 "KUNIT_ALL_TESTS=m: the test modules build" "not built:$missing"
 	fi
 else
-	grep -E 'ERROR|error:' "$VL/build-mod.log" | head -n 20 | sed 's/^/      /'
+	grep -m 20 -E 'ERROR|error:' "$VL/build-mod.log" | sed 's/^/      /'
 	result 1 "KUNIT_ALL_TESTS=m: the kernel and the test modules build, modpost clean" \
 		"log $VL/build-mod.log"
 fi
@@ -103,7 +103,7 @@ if [ "$built" = 1 ]; then
 		if python3 "$TOP/scripts/scan-log.py" "$log.txt" >"$VL/scan.txt" 2>&1; then
 			result 0 "KUNIT_ALL_TESTS=m: no report in the kernel log"
 		else
-			sed 's/^/      /' "$VL/scan.txt" | head -n 20
+			head -n 20 "$VL/scan.txt" | sed 's/^/      /'
 			result 1 "KUNIT_ALL_TESTS=m: no report in the kernel log" "log $log"
 		fi
 	fi
